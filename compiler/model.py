@@ -1,0 +1,511 @@
+"""The typed model of an inspection source (what authors write) and of a rated inspection
+(what the scorer adds). Imports nothing from the project.
+
+Field descriptions double as the JSON Schema that editors use, so every field has one.
+Narrative is Markdown (raw HTML off). Footnotes are written `[^key]` in any narrative and
+defined once in `Inspection.footnotes`; the renderer numbers them in reading order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+
+class Strict(BaseModel):
+    """Base for source types: frozen, unknown keys forbidden."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rating(str, Enum):
+    """A standard or overall rating, spelled as the reports print it."""
+
+    OUTSTANDING = "Outstanding"
+    GOOD = "Good"
+    REQUIRES_IMPROVEMENT = "Requires improvement"
+    INADEQUATE = "Inadequate"
+    NOT_RATED = "Not rated"
+
+
+class Descriptor(str, Enum):
+    """A Full Joint Inspection theme descriptor (2013 set)."""
+
+    VERY_GOOD = "Very good"
+    GOOD = "Good"
+    UNSATISFACTORY = "Unsatisfactory"
+    POOR = "Poor"
+
+
+Markdown = Annotated[str, Field(description="Markdown text (no raw HTML). Footnotes as [^key].")]
+MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month as YYYY-MM.")]
+
+
+# --------------------------------------------------------------------------- narrative blocks
+
+
+class TextBlock(Strict):
+    text: Markdown = Field(description="A run of Markdown paragraphs.")
+
+
+class FileBlock(Strict):
+    file: str = Field(description="Path of a Markdown file, relative to the inspection folder and inside it.")
+    content: SkipJsonSchema[Optional[str]] = Field(
+        None, description="Filled in by the loader with the file's text; never written by authors."
+    )
+
+
+class Quote(Strict):
+    text: Markdown = Field(description="The quoted words, without quotation marks.")
+    speaker: Literal[
+        "child", "young person", "parent or carer", "victim", "staff", "partner", "inspector", "other"
+    ] = Field(description="Who said it (kind of person, never a name).")
+    lead_in: Optional[Markdown] = Field(None, description="A line introducing the quote, e.g. 'One child told us:'.")
+    attribution: Optional[str] = Field(None, description="Printed after the quote, e.g. 'Parent'.")
+
+
+class QuoteBlock(Strict):
+    quote: Quote
+
+
+class Example(Strict):
+    kind: Literal["practice example", "case illustration", "note", "alert", "comment"] = Field(
+        "practice example", description="What the boxed aside is; decides its default title."
+    )
+    title: Optional[str] = Field(None, description="Heading of the box; defaults from `kind`.")
+    body: Markdown = Field(description="The box's text.")
+
+
+class ExampleBlock(Strict):
+    example: Example
+
+
+class Table(Strict):
+    caption: Optional[str] = Field(None, description="Caption or heading above the table.")
+    header: Optional[list[str]] = Field(None, description="Column headings, if the table has a header row.")
+    rows: list[list[str]] = Field(description="Rows of cells (Markdown inline text). Numbers are written as text.")
+    row_headers: bool = Field(True, description="Whether the first cell of each row is a row heading.")
+    emphasis_rows: list[int] = Field(default_factory=list, description="0-based indexes of rows printed in bold.")
+    footnote: Optional[str] = Field(None, description="Key of a footnote attached to the caption.")
+    note: Optional[Markdown] = Field(None, description="A line printed under the table.")
+
+
+class TableBlock(Strict):
+    table: Table
+
+
+class ListBlock(Strict):
+    lead: Optional[Markdown] = Field(None, description="A line before the list.")
+    items: list[Markdown] = Field(description="Bulleted items.")
+
+
+class BulletsBlock(Strict):
+    bullets: ListBlock
+
+
+_BLOCK_KEYS = ("text", "file", "quote", "example", "table", "bullets")
+
+
+def _block_kind(value: Any) -> Optional[str]:
+    """Pick a block type by its one identifying key, so errors name one type, not six."""
+    if isinstance(value, dict):
+        return next((k for k in _BLOCK_KEYS if k in value), None)
+    return next((k for k in _BLOCK_KEYS if hasattr(value, k)), None)
+
+
+Block = Annotated[
+    Union[
+        Annotated[TextBlock, Tag("text")],
+        Annotated[FileBlock, Tag("file")],
+        Annotated[QuoteBlock, Tag("quote")],
+        Annotated[ExampleBlock, Tag("example")],
+        Annotated[TableBlock, Tag("table")],
+        Annotated[BulletsBlock, Tag("bullets")],
+    ],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="a block needs one of the keys: text, file, quote, example, table, bullets",
+    ),
+]
+Body = Annotated[
+    Union[Markdown, list[Block]],
+    Field(description="Narrative: a Markdown string, or a list of blocks (text, file, quote, example, table, bullets)."),
+]
+
+
+# --------------------------------------------------------------------------- metadata
+
+
+class Person(Strict):
+    name: str = Field(description="Full name as printed.")
+    role: Optional[str] = Field(None, description="Post, e.g. 'HM Chief Inspector of Probation'.")
+    date: Optional[str] = Field(None, description="Date printed under a signature, if any (e.g. 'June 2013').")
+
+
+class Publisher(Strict):
+    name: str = Field("HM Inspectorate of Probation", description="Publishing body.")
+    address: list[str] = Field(default_factory=list, description="Postal address, one line per item.")
+    social: Optional[str] = Field(None, description="Social media handle, e.g. '@hmiprobation'.")
+    website: Optional[str] = Field(None, description="Website address printed in the front matter.")
+
+
+class Fieldwork(Strict):
+    start: dt.date = Field(description="First day of fieldwork (YYYY-MM-DD).")
+    end: Optional[dt.date] = Field(None, description="Last day of fieldwork.")
+    note: Optional[str] = Field(None, description="Extra wording, e.g. 'conducted remotely'.")
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end and self.end < self.start:
+            raise ValueError("fieldwork end is before its start")
+        return self
+
+
+class Meta(Strict):
+    service: str = Field(description="Full name of the inspected service, as in the ratings table.")
+    short_name: Optional[str] = Field(None, description="Abbreviation used in the text, e.g. 'YOS'.")
+    area: str = Field(description="Area name as printed on the cover, e.g. 'Blaenau Gwent & Caerphilly'.")
+    title: str = Field(
+        "An inspection of youth justice services in", description="Cover line printed above the area name."
+    )
+    report_title: Optional[str] = Field(
+        None, description="Full title if the report has its own (e.g. the FJI title); else built from title + area."
+    )
+    inspectorate: str = Field("HM Inspectorate of Probation", description="Inspectorate named on the cover.")
+    published: MonthText = Field(description="Month of publication (YYYY-MM).")
+    fieldwork: Fieldwork = Field(description="Fieldwork dates.")
+    lead_inspector: Person = Field(description="The lead inspector named in the acknowledgements.")
+    isbn: Optional[str] = Field(None, pattern=r"^97[89]-[0-9-]{10,16}$", description="ISBN-13 with hyphens.")
+    publisher: Publisher = Field(default_factory=Publisher, description="Publisher block in the front matter.")
+    language: str = Field("en-GB", description="BCP 47 language tag of the report.")
+    copyright_year: Optional[int] = Field(None, description="Year in the copyright line; defaults to the publication year.")
+
+
+class Labels(Strict):
+    """Headings that differ between report generations."""
+
+    foreword: str = Field("Foreword", description="Heading of the foreword (Merton: 'Introduction').")
+    executive_summary: str = Field("Executive summary", description="Heading of the summary (Western Bay: 'Overall findings').")
+    background: str = Field("Background", description="Heading of the background section.")
+    contextual_facts: str = Field("Contextual facts", description="Heading of the facts section ('Key facts').")
+    annex: str = Field("Annexe", description="Word for an annex: 'Annexe', 'Annex' or 'Appendix'.")
+    strengths: str = Field("Strengths", description="Heading of a strengths list.")
+    improvements: str = Field("Areas for improvement", description="Heading of an areas-for-improvement list.")
+    domain_prefix: str = Field("", description="Printed before a domain heading, e.g. 'Domain one: '.")
+
+
+SectionKey = Literal[
+    "cover",
+    "contents",
+    "front_matter",
+    "foreword",
+    "ratings",
+    "executive_summary",
+    "recommendations",
+    "background",
+    "role",
+    "standards_note",
+    "contextual_facts",
+    "domains",
+    "themes",
+    "further_information",
+    "annexes",
+]
+
+
+# --------------------------------------------------------------------------- front sections
+
+
+class FrontMatter(Strict):
+    acknowledgements: Optional[Body] = Field(None, description="Thanks and the lead inspector's name.")
+    role: Optional[Body] = Field(None, description="'The role of HM Inspectorate of Probation' text.")
+    names_note: Optional[Markdown] = Field(None, description="Note that names in examples have been changed.")
+    licence: Optional[Body] = Field(None, description="Copyright and re-use licence text.")
+
+
+class Foreword(Strict):
+    body: Body = Field(description="The foreword's paragraphs.")
+    signatory: Person = Field(description="Who signs the foreword.")
+
+
+class SummaryPart(Strict):
+    title: str = Field(description="Sub-heading, usually a domain name.")
+    body: Optional[Body] = Field(None, description="Narrative before the key findings.")
+    findings_lead: Optional[Markdown] = Field(None, description="Line before the findings, e.g. 'Our key findings ... are as follows:'.")
+    findings: list[Markdown] = Field(default_factory=list, description="Positive (or mixed) key findings.")
+    concerns_lead: Optional[Markdown] = Field(None, description="Line before the concerns, e.g. 'But:'.")
+    concerns: list[Markdown] = Field(default_factory=list, description="Key findings that are concerns.")
+
+
+class ExecutiveSummary(Strict):
+    intro: Optional[Body] = Field(None, description="Opening narrative.")
+    parts: list[SummaryPart] = Field(default_factory=list, description="One part per domain (or theme).")
+
+
+class Recommendation(Strict):
+    text: Markdown = Field(description="The recommendation, usually starting with a verb.")
+    owner: Optional[str] = Field(None, description="Responsible post printed in brackets (FJI style).")
+
+
+class RecommendationGroup(Strict):
+    addressee: Optional[str] = Field(None, description="Who should act, e.g. 'The YOS Management Board should:'.")
+    items: list[Union[Markdown, Recommendation]] = Field(min_length=1, description="The recommendations, in order.")
+
+
+class Recommendations(Strict):
+    intro: Optional[Markdown] = Field(
+        None,
+        description="Lead-in text. Write {count} and {count_words} where the number of recommendations belongs; "
+        "the count is computed from the list.",
+    )
+    groups: list[RecommendationGroup] = Field(min_length=1, description="Addressee groups; numbering runs on across groups.")
+
+
+class Section(Strict):
+    """A titled section of narrative (background, facts, an unrated domain section, an annex ...)."""
+
+    id: Optional[str] = Field(None, description="Stable id (used for anchors and placement).")
+    title: str = Field(description="Heading as printed.")
+    body: Optional[Body] = Field(None, description="The section's narrative and tables.")
+    subsections: list["Section"] = Field(default_factory=list, description="Nested sections.")
+    in_contents: bool = Field(True, description="Whether the section is listed in the contents.")
+
+
+# --------------------------------------------------------------------------- domains and standards
+
+
+class Prompt(Strict):
+    id: str = Field(description="Prompt letter as in the rules file, e.g. 'a'.")
+    text: Optional[str] = Field(None, description="Override of the rules file's prompt wording, if printed differently.")
+    yes: Optional[int] = Field(None, ge=0, description="Cases judged sufficient ('Yes').")
+    of: Optional[int] = Field(None, ge=0, description="Relevant cases.")
+    percent: Optional[float] = Field(None, ge=0, description="Published % 'Yes' where no counts were published.")
+    where_applicable: bool = Field(False, description="Whether the prompt only applies to some cases.")
+
+
+class KeyQuestion(Strict):
+    id: str = Field(description="Key question id as in the rules file, e.g. '2.1.1'.")
+    text: Optional[str] = Field(None, description="Override of the rules file's wording, if printed differently.")
+    yes: Optional[int] = Field(None, ge=0, description="Relevant cases judged sufficient ('Yes').")
+    of: Optional[int] = Field(None, ge=0, description="Relevant cases for this key question.")
+    percent: Optional[float] = Field(
+        None, ge=0, description="Published % 'Yes', only where the report published no counts."
+    )
+    footnote: Optional[str] = Field(None, description="Key of a footnote on this row (e.g. a sub-sample note).")
+    narrative: Optional[Body] = Field(None, description="Findings under this key question's heading.")
+    prompts: list[Prompt] = Field(default_factory=list, description="Prompt-level results.")
+    prompts_caption: Optional[str] = Field(None, description="Caption of the prompt table, e.g. 'Of the 9 cases inspected:'.")
+
+
+class Discretion(Strict):
+    to: Rating = Field(description="The rating after professional discretion.")
+    reason: Markdown = Field(description="The panel's rationale.")
+
+
+class KeyDataTable(Strict):
+    caption: str = Field("Key data", description="Table caption, e.g. 'Key staffing data'.")
+    footnote: Optional[str] = Field(None, description="Key of a footnote on the caption.")
+    rows: list[list[str]] = Field(description="[label, value] pairs (value as printed, e.g. '£1,749,355').")
+
+
+class Standard(Strict):
+    id: str = Field(description="Standard id from the rules file, e.g. '2.2'.")
+    rating: Optional[Rating] = Field(
+        None,
+        description="Qualitative standards: the inspectors' rating. Case-based standards: optional, and if given "
+        "it must agree with the computed rating (after discretion).",
+    )
+    not_rated_reason: Optional[Markdown] = Field(None, description="Why the standard was not rated.")
+    discretion: Optional[Discretion] = Field(None, description="A professional-discretion decision on this standard.")
+    key_data: list[KeyDataTable] = Field(default_factory=list, description="Key data tables under the heading.")
+    intro: Optional[Body] = Field(None, description="Narrative after the heading, before any tables.")
+    key_questions: list[KeyQuestion] = Field(default_factory=list, description="Results and narrative per key question.")
+    kq_table_caption: Optional[str] = Field(None, description="Caption of the key-question table, e.g. 'Of the 9 cases inspected'.")
+    narrative: Optional[Body] = Field(None, description="Narrative for the whole standard (after the key questions).")
+    strengths: list[Markdown] = Field(default_factory=list, description="Strengths listed under this standard.")
+    improvements: list[Markdown] = Field(default_factory=list, description="Areas for improvement under this standard.")
+
+
+class Sample(Strict):
+    cases: int = Field(ge=0, description="Number of cases inspected in this domain.")
+    breakdown: dict[str, int] = Field(
+        default_factory=dict, description="Cases by kind, e.g. {'youth conditional caution': 1, 'community resolution': 8}."
+    )
+    interviews: Optional[int] = Field(None, ge=0, description="Case-manager interviews held.")
+
+
+class PlacedSection(Section):
+    after: Optional[str] = Field(
+        None, description="Standard id this section follows (e.g. '1.3'); omitted: after the last standard."
+    )
+
+
+class Domain(Strict):
+    id: str = Field(description="Domain id from the rules file: '1', '2', '3' or '4'.")
+    intro: Optional[Body] = Field(None, description="Narrative at the head of the domain.")
+    sample: Optional[Sample] = Field(None, description="Case sample for a case-based domain.")
+    not_rated_reason: Optional[Markdown] = Field(None, description="Why the whole domain was not rated.")
+    strengths: list[Markdown] = Field(default_factory=list, description="Domain-level strengths.")
+    improvements: list[Markdown] = Field(default_factory=list, description="Domain-level areas for improvement.")
+    summary_after_standards: bool = Field(False, description="Print strengths/improvements after the standards (2019 style).")
+    framing: Optional[Markdown] = Field(None, description="Short lead-in printed before the standards.")
+    standards: list[Standard] = Field(default_factory=list, description="The domain's standards, in rules order.")
+    sections: list[PlacedSection] = Field(default_factory=list, description="Unrated sections (involvement, diversity ...).")
+
+
+# --------------------------------------------------------------------------- FJI themes
+
+
+class ThemeScore(Strict):
+    yes: Optional[int] = Field(None, ge=0, description="Scoring answers judged well enough.")
+    of: Optional[int] = Field(None, ge=0, description="Scoring answers in all.")
+    percent: Optional[float] = Field(None, ge=0, description="Published case assessment score, where no counts exist.")
+
+
+class Moderation(Strict):
+    to: Descriptor = Field(description="Descriptor after moderation.")
+    reason: Markdown = Field(description="Why the descriptor was moderated.")
+
+
+class ExplanationPart(Strict):
+    title: str = Field(description="Numbered sub-heading text without its number, e.g. 'Assessment'.")
+    paragraphs: list[Block] = Field(description="Numbered paragraphs (text blocks) with boxes interleaved.")
+
+
+class Theme(Strict):
+    id: str = Field(description="Theme id from the rules file, e.g. 'reducing-reoffending'.")
+    title: Optional[str] = Field(None, description="Override of the theme's printed name.")
+    expectation: Optional[Body] = Field(None, description="'What we expect to see'.")
+    score: Optional[ThemeScore] = Field(None, description="Case assessment score (case-scored themes only).")
+    descriptor: Optional[Descriptor] = Field(
+        None, description="Qualitative themes: the inspectors' descriptor. Scored themes: optional check."
+    )
+    moderation: Optional[Moderation] = Field(None, description="A moderation decision on the descriptor.")
+    key_findings: list[Markdown] = Field(default_factory=list, description="Numbered key findings.")
+    explanation: list[ExplanationPart] = Field(default_factory=list, description="'Explanation of findings' parts.")
+    summary: Optional[Body] = Field(None, description="Closing summary (also used in the front summary).")
+    data_summary: Optional[Body] = Field(None, description="'Data summary' note.")
+
+
+# --------------------------------------------------------------------------- annexes
+
+
+class GlossaryEntry(Strict):
+    term: str
+    definition: Markdown
+
+
+class Annex(Section):
+    kind: Literal["text", "methodology", "inspection-data", "glossary", "rules", "team"] = Field(
+        "text",
+        description="'inspection-data' and 'rules' are generated from the rated data and rules file; "
+        "'glossary' uses `glossary`.",
+    )
+    glossary: list[GlossaryEntry] = Field(default_factory=list, description="Glossary entries (kind: glossary).")
+
+
+# --------------------------------------------------------------------------- the inspection
+
+
+class Inspection(Strict):
+    """One inspection report's source."""
+
+    framework: str = Field(description="Rules id from `inspection frameworks`, e.g. 'standards-2021'.")
+    status: Literal["draft", "final"] = Field("draft", description="Drafts carry a DRAFT mark; final reports may hold no placeholders.")
+    meta: Meta
+    labels: Labels = Field(default_factory=Labels)
+    layout: Optional[list[SectionKey]] = Field(None, description="Section order, if not the generation's default.")
+    front_matter: FrontMatter = Field(default_factory=FrontMatter)
+    foreword: Optional[Foreword] = None
+    executive_summary: Optional[ExecutiveSummary] = None
+    recommendations: Optional[Recommendations] = None
+    background: Optional[Section] = None
+    role: Optional[Section] = Field(None, description="A role section placed in the body (2019 style).")
+    standards_note: Optional[Section] = Field(None, description="'HM Inspectorate of Probation standards' section (2019 style).")
+    contextual_facts: Optional[Section] = None
+    domains: list[Domain] = Field(default_factory=list, description="Standards generations: the domains in order.")
+    themes: list[Theme] = Field(default_factory=list, description="FJI generation: the themes in order.")
+    further_information: Optional[Section] = None
+    annexes: list[Annex] = Field(default_factory=list)
+    footnotes: dict[str, Markdown] = Field(default_factory=dict, description="Footnote texts by key, cited as [^key].")
+
+
+# --------------------------------------------------------------------------- rated model (scorer output)
+
+
+class Rated(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RatedKeyQuestion(Rated):
+    id: str
+    text: str
+    yes: Optional[int]
+    of: Optional[int]
+    percent: Optional[float] = Field(description="Rounded as the rules say (whole numbers).")
+    band: Optional[Rating]
+    lowest: bool = Field(False, description="Whether this is (one of) the lowest in its standard.")
+
+
+class DiscretionDecision(Rated):
+    from_: Rating = Field(alias="from")
+    to: Rating
+    reason: str
+    triggers: list[str] = Field(default_factory=list, description="Which allowed conditions held.")
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class RatedStandard(Rated):
+    id: str
+    name: str
+    statement: str
+    method: Literal["case-based", "qualitative"]
+    domain: str
+    rating: Rating
+    points: Optional[int]
+    computed: Optional[Rating] = Field(description="Rating from the data before discretion (case-based).")
+    discretion: Optional[DiscretionDecision] = None
+    counts_to_score: bool = True
+    not_rated_reason: Optional[str] = None
+    key_questions: list[RatedKeyQuestion] = Field(default_factory=list)
+
+
+class RatedTheme(Rated):
+    id: str
+    name: str
+    percent: Optional[float]
+    computed: Optional[Descriptor]
+    descriptor: Optional[Descriptor]
+    stars: Optional[int]
+
+
+class RatingResult(Rated):
+    framework: str
+    overall: Optional[Rating]
+    overall_before_limits: Optional[Rating] = None
+    score: Optional[int]
+    max_score: Optional[int]
+    standards: list[RatedStandard] = Field(default_factory=list)
+    themes: list[RatedTheme] = Field(default_factory=list)
+    limits_applied: list[str] = Field(default_factory=list, description="Limiting judgements that changed the overall.")
+    assumptions: list[str] = Field(default_factory=list, description="Documented assumptions the scorer applied.")
+
+    def standard(self, standard_id: str) -> Optional[RatedStandard]:
+        return next((s for s in self.standards if s.id == standard_id), None)
+
+    def theme(self, theme_id: str) -> Optional[RatedTheme]:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+
+class RatedInspection(Rated):
+    """What templates receive: the source, its rules and the ratings computed from them."""
+
+    slug: str
+    inspection: Inspection
+    rules: Any = Field(description="The RuleSet the inspection was rated under.")
+    result: RatingResult

@@ -1,0 +1,158 @@
+"""YAML file -> (plain data, positions). The only module that knows YAML.
+
+Loading is safe (no Python tags), refuses anchors and aliases, reports duplicate keys, and
+keeps dates and YAML 1.1 booleans such as `yes`/`no`/`on` as plain strings, so that a key
+named `yes` stays the string "yes" and the model decides what every value means.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, Span
+
+Loc = tuple[Any, ...]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2-like scalars: only true/false are booleans; dates stay strings."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases are not allowed in inspection sources", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass
+class SourceFile:
+    """One loaded YAML file: its data and where each value and key stands."""
+
+    path: Path
+    data: Any
+    # loc -> span of the value; keys of mappings also under loc + ("<key>",)
+    positions: dict[Loc, Span] = field(default_factory=dict)
+
+    def span(self, loc: Loc) -> Span:
+        """The position of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), Span(str(self.path), 1, 1))
+
+    def key_span(self, loc: Loc) -> Span:
+        """The position of the key that names `loc` (for 'unknown key' messages)."""
+        return self.positions.get(tuple(loc) + ("<key>",)) or self.span(loc)
+
+
+def _span(path: Path, mark: yaml.Mark) -> Span:
+    return Span(str(path), mark.line + 1, mark.column + 1)
+
+
+def text_span(source: SourceFile, loc: Loc) -> Span:
+    """Where the text of a block scalar at `loc` starts (the line after `|` or `>`)."""
+    return source.positions.get(tuple(loc) + ("<text>",)) or source.span(loc)
+
+
+def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) -> SourceFile | None:
+    """Parse one YAML file; on failure record diagnostics and return None."""
+    path = Path(path)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            diagnostics.error("file-missing", f"file not found: {path}", Span(str(path)))
+            return None
+        except UnicodeDecodeError as exc:
+            diagnostics.error("file-encoding", f"file is not UTF-8 text ({exc.reason})", Span(str(path)))
+            return None
+        except OSError as exc:
+            diagnostics.error("file-unreadable", f"cannot read file ({exc.strerror})", Span(str(path)))
+            return None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _span(path, mark) if mark else Span(str(path))
+        message = exc.problem or exc.context or "invalid YAML"
+        if "anchors and aliases" in message:
+            diagnostics.error("yaml-alias", message, span)
+        else:
+            diagnostics.error("yaml-syntax", f"invalid YAML ({message})", span)
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error("yaml-syntax", f"invalid YAML ({exc})", Span(str(path)))
+        return None
+    finally:
+        loader.dispose()
+    source = SourceFile(path, None)
+    if node is None:
+        source.data = None
+        source.positions[()] = Span(str(path))
+        return source
+    before = len(diagnostics.errors)
+    source.data = _build(node, (), source, loader, diagnostics)
+    if len(diagnostics.errors) > before:
+        return None
+    return source
+
+
+def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagnostics: Diagnostics) -> Any:
+    span = _span(source.path, node.start_mark)
+    source.positions[loc] = span
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_span = _span(source.path, key_node.start_mark)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                diagnostics.error("yaml-alias", "merge keys (<<) are not allowed in inspection sources", key_span)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                diagnostics.error("yaml-key", "mapping keys must be plain text", key_span)
+                continue
+            key = key_node.value
+            if key in result:
+                first = source.positions[loc + (key, "<key>")]
+                diagnostics.error(
+                    "yaml-duplicate-key", f"duplicate key '{key}' (first given at line {first.line})", key_span
+                )
+                continue
+            source.positions[loc + (key, "<key>")] = key_span
+            result[key] = _build(value_node, loc + (key,), source, loader, diagnostics)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, loc + (i,), source, loader, diagnostics) for i, item in enumerate(node.value)]
+    if node.style in ("|", ">"):
+        source.positions[loc + ("<text>",)] = Span(str(source.path), node.start_mark.line + 2, 1)
+    if node.tag not in (
+        "tag:yaml.org,2002:str",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:null",
+    ):
+        diagnostics.error("yaml-tag", f"unsupported YAML tag {node.tag}", span)
+        return node.value
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        diagnostics.error("yaml-value", f"invalid value ({exc})", span)
+        return node.value
