@@ -178,7 +178,9 @@ class Meta(Strict):
     inspectorate: str = Field("HM Inspectorate of Probation", description="Inspectorate named on the cover.")
     published: MonthText = Field(description="Month of publication (YYYY-MM).")
     fieldwork: Fieldwork = Field(description="Fieldwork dates.")
-    lead_inspector: Person = Field(description="The lead inspector named in the acknowledgements.")
+    lead_inspector: Optional[Person] = Field(
+        None, description="The lead inspector named in the acknowledgements (some reports name none)."
+    )
     isbn: Optional[str] = Field(None, pattern=r"^97[89]-[0-9-]{10,16}$", description="ISBN-13 with hyphens.")
     publisher: Publisher = Field(default_factory=Publisher, description="Publisher block in the front matter.")
     language: str = Field("en-GB", description="BCP 47 language tag of the report.")
