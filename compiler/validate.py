@@ -1,0 +1,435 @@
+"""Inspection folder -> typed `Inspection` (Markdown files resolved), or positioned diagnostics."""
+from __future__ import annotations
+
+import difflib
+import re
+import types
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Union, get_args, get_origin
+
+from pydantic import BaseModel, Tag, ValidationError
+
+from .diagnostics import Diagnostics, Span
+from .model import Inspection
+from .source import Loc, SourceFile, load_yaml, text_span
+
+ENTRY_FILE = "inspection.yaml"
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def inspection_entry(path: Path | str) -> Path:
+    """The entry file of an inspection given its folder or the entry file itself."""
+    path = Path(path)
+    return path / ENTRY_FILE if path.is_dir() else path
+
+
+def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, list[SourceFile]]:
+    """Load, resolve and validate one inspection; every problem becomes a diagnostic."""
+    diagnostics = Diagnostics()
+    entry = inspection_entry(path)
+    source = load_yaml(entry, diagnostics)
+    if source is None:
+        return None, diagnostics, []
+    if not isinstance(source.data, dict):
+        diagnostics.error("not-a-mapping", "an inspection must be a mapping of keys to values", source.span(()))
+        return None, diagnostics, [source]
+    markdown_files: dict[Path, SourceFile] = {}
+    data = _resolve_files(source.data, (), source, entry.parent, markdown_files, diagnostics)
+    files = [source, *markdown_files.values()]
+    try:
+        inspection = Inspection.model_validate(data)
+    except ValidationError as exc:
+        for error in _clean_errors(exc.errors(), source):
+            diagnostics.items.append(error)
+        inspection = None
+    _check_footnotes(data, source, markdown_files, diagnostics)
+    if diagnostics.has_errors():
+        return None, diagnostics, files
+    return inspection, diagnostics, files
+
+
+# --------------------------------------------------------------------------- Markdown files
+
+
+def _resolve_files(
+    value: Any,
+    loc: Loc,
+    source: SourceFile,
+    folder: Path,
+    loaded: dict[Path, SourceFile],
+    diagnostics: Diagnostics,
+) -> Any:
+    """A copy of `value` with every `file:` block's `content` read from its Markdown file."""
+    if isinstance(value, list):
+        return [_resolve_files(v, loc + (i,), source, folder, loaded, diagnostics) for i, v in enumerate(value)]
+    if not isinstance(value, dict):
+        return value
+    result = {k: _resolve_files(v, loc + (k,), source, folder, loaded, diagnostics) for k, v in value.items()}
+    if isinstance(value.get("file"), str):
+        if "content" in result:
+            diagnostics.error(
+                "unknown-key",
+                "unknown key 'content' (it is filled in from the file named by 'file')",
+                source.key_span(loc + ("content",)),
+            )
+            del result["content"]
+        markdown = _read_markdown(value["file"], source.span(loc + ("file",)), folder, diagnostics)
+        if markdown is not None:
+            loaded.setdefault(markdown.path, markdown)
+            result["content"] = markdown.data
+    return result
+
+
+def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics) -> SourceFile | None:
+    relative = Path(name)
+    if not name.strip():
+        diagnostics.error("file-missing", "empty file name", span)
+        return None
+    if relative.is_absolute() or name.startswith("~"):
+        diagnostics.error(
+            "file-outside", f"'{name}' must be a path relative to the inspection folder", span
+        )
+        return None
+    if ".." in relative.parts:
+        diagnostics.error("file-outside", f"'{name}' leaves the inspection folder ('..' is not allowed)", span)
+        return None
+    path = folder / relative
+    root = folder.resolve()
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        diagnostics.error("file-outside", f"'{name}' leads outside the inspection folder (through a link)", span)
+        return None
+    if not path.exists():
+        diagnostics.error("file-missing", f"file not found: {name}", span, f"looked for {path}")
+        return None
+    if not path.is_file():
+        diagnostics.error("file-missing", f"'{name}' is not a file", span)
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        diagnostics.error("file-encoding", f"'{name}' is not UTF-8 text ({exc.reason})", span)
+        return None
+    except OSError as exc:
+        diagnostics.error("file-unreadable", f"cannot read '{name}' ({exc.strerror})", span)
+        return None
+    return SourceFile(path, text, {(): Span(str(path), 1, 1)})
+
+
+# --------------------------------------------------------------------------- pydantic errors
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional wrappers, which add nothing to an error's location."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp = get_args(tp)[0]
+        elif origin in (Union, types.UnionType):
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) != 1:
+                return tp
+            tp = members[0]
+        else:
+            return tp
+
+
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, types.UnionType)
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _union_member(tp: Any, tag: str) -> Any:
+    """The member of a union that pydantic names `tag` in an error location."""
+    for member in get_args(tp):
+        if get_origin(member) is Annotated and any(
+            isinstance(m, Tag) and m.tag == tag for m in get_args(member)[1:]
+        ):
+            return _unwrap(member)
+        inner = _unwrap(member)
+        if tag == "str" and inner is str:
+            return inner
+        if tag.startswith("list[") and get_origin(inner) is list:
+            return inner
+        if getattr(inner, "__name__", None) == tag:
+            return inner
+    return Any
+
+
+class _Trace:
+    """A pydantic error location mapped onto the YAML data and the model types along it."""
+
+    def __init__(self, loc: tuple):
+        self.data_loc: list[Any] = []
+        self.unions: list[tuple[Loc, str]] = []  # (data loc of the union, branch tag)
+        self.union_types: dict[Loc, Any] = {}
+        self.models: dict[Loc, type[BaseModel]] = {}
+        self.field = None
+        tp: Any = Inspection
+        for element in loc:
+            tp = _unwrap(tp)
+            if _is_union(tp) and isinstance(element, str):
+                self.unions.append((tuple(self.data_loc), element))
+                self.union_types[tuple(self.data_loc)] = tp
+                tp = _union_member(tp, element)
+                continue
+            if _is_model(tp):
+                self.models[tuple(self.data_loc)] = tp
+                self.field = tp.model_fields.get(element)
+                tp = self.field.annotation if self.field else Any
+            elif get_origin(tp) is list:
+                tp = get_args(tp)[0]
+            elif get_origin(tp) is dict:
+                tp = get_args(tp)[1]
+            else:
+                tp = Any
+            self.data_loc.append(element)
+        self.type = _unwrap(tp)
+
+    @property
+    def loc(self) -> Loc:
+        return tuple(self.data_loc)
+
+
+def _describe_value(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    return repr(value)
+
+
+def _describe_branch(tag: str, tp: Any) -> str:
+    if tag == "str":
+        return "Markdown text"
+    if tag.startswith("list[tagged-union"):
+        return "a list of blocks"
+    if tag.startswith("list["):
+        return "a list"
+    if _is_model(tp):
+        return "a mapping with the keys " + ", ".join(tp.model_fields)
+    return tag
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date as YYYY-MM-DD",
+    "date_parsing": "a date as YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date as YYYY-MM-DD",
+    "date_from_datetime_inexact": "a date as YYYY-MM-DD",
+}
+
+
+def _choices(expected: str) -> list[str]:
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _did_you_mean(word: Any, options: list[str]) -> list[str]:
+    if not isinstance(word, str):
+        return []
+    lowered = {o.lower(): o for o in options}
+    if word.lower() in lowered:
+        return [f"did you mean '{lowered[word.lower()]}'?"]
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return [f"did you mean '{close[0]}'?"] if close else []
+
+
+def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: Diagnostics) -> None:
+    kind = error["type"]
+    value = error.get("input")
+    loc = trace.loc
+    key = loc[-1] if loc else None
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        parent = loc[:-1]
+        description = trace.field.description if trace.field else None
+        hints = [f"{key}: {description}"] if description else []
+        diagnostics.error("missing-key", f"missing required key '{key}'", source.key_span(parent), *hints)
+    elif kind == "extra_forbidden":
+        model = trace.models.get(loc[:-1])
+        allowed = list(model.model_fields) if model else []
+        if model is not None and "content" in allowed and "file" in allowed:
+            allowed.remove("content")
+        hints = _did_you_mean(key, allowed)
+        if allowed:
+            hints.append("allowed keys: " + ", ".join(allowed))
+        diagnostics.error("unknown-key", f"unknown key '{key}'", source.key_span(loc), *hints)
+    elif kind in _EXPECTED:
+        diagnostics.error(
+            "wrong-type", f"expected {_EXPECTED[kind]} (got {_describe_value(value)})", source.span(loc)
+        )
+    elif kind in ("enum", "literal_error"):
+        options = _choices(ctx.get("expected", ""))
+        diagnostics.error(
+            "invalid-value",
+            f"expected one of {ctx.get('expected', '')} (got {_describe_value(value)})",
+            source.span(loc),
+            *_did_you_mean(value, options),
+        )
+    elif kind == "string_pattern_mismatch":
+        description = (trace.field.description or "").rstrip(".") if trace.field else ""
+        detail = f" (expected {description[0].lower()}{description[1:]})" if description else ""
+        diagnostics.error("invalid-value", f"invalid {key} {_describe_value(value)}{detail}", source.span(loc))
+    elif kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        word = "at least" if kind == "greater_than_equal" else "more than"
+        diagnostics.error(
+            "invalid-value", f"{key} must be {word} {bound} (got {_describe_value(value)})", source.span(loc)
+        )
+    elif kind == "too_short":
+        diagnostics.error(
+            "invalid-value", f"'{key}' needs at least {ctx.get('min_length', 1)} item(s)", source.span(loc)
+        )
+    elif kind == "value_error":
+        message = str(ctx.get("error", error["msg"]))
+        diagnostics.error("invalid-value", message, source.span(loc))
+    else:
+        message = error["msg"]
+        diagnostics.error("invalid-value", message[:1].lower() + message[1:], source.span(loc))
+
+
+def _clean_errors(errors: list[dict], source: SourceFile) -> Diagnostics:
+    """Pydantic errors -> diagnostics, keeping only the union branch that fits the input."""
+    traced = [(e, _Trace(e["loc"])) for e in errors]
+    branches: dict[Loc, dict[str, bool]] = {}  # union loc -> tag -> input has the branch's shape
+    for _, trace in traced:
+        for union_loc, tag in trace.unions:
+            fits = branches.setdefault(union_loc, {}).setdefault(tag, True)
+            if fits and trace.loc == union_loc:
+                branches[union_loc][tag] = False
+    result = Diagnostics()
+    combined: set[Loc] = set()
+    for error, trace in traced:
+        keep = True
+        for union_loc, tag in trace.unions:
+            tags = branches[union_loc]
+            if len(tags) < 2 or tags[tag]:
+                continue
+            keep = False
+            if not any(tags.values()) and union_loc not in combined:
+                combined.add(union_loc)
+                union_type = trace.union_types[union_loc]
+                described = " or ".join(
+                    _describe_branch(t, _union_member(union_type, t)) for t in tags
+                )
+                result.error(
+                    "wrong-type",
+                    f"expected {described} (got {_describe_value(error.get('input'))})",
+                    source.span(union_loc),
+                )
+            break
+        if keep:
+            _to_diagnostic(error, trace, source, result)
+    return result
+
+
+# --------------------------------------------------------------------------- footnotes
+
+
+def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, loc + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "content" or not isinstance(value.get("file"), str):
+                yield from _strings(item, loc + (key,))
+
+
+class _YamlText:
+    """The raw YAML text, to find where inside a string value a citation stands."""
+
+    def __init__(self, source: SourceFile):
+        try:
+            self.text = source.path.read_text(encoding="utf-8")
+        except OSError:
+            self.text = ""
+        self.starts = [0]
+        for line in self.text.splitlines(keepends=True):
+            self.starts.append(self.starts[-1] + len(line))
+
+    def offset(self, span: Span) -> int:
+        line = min(max(span.line, 1), len(self.starts))
+        return self.starts[line - 1] + span.column - 1
+
+    def span_at(self, path: str, offset: int) -> Span:
+        line = self.text.count("\n", 0, offset) + 1
+        return Span(path, line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _span_in_text(path: str, text: str, offset: int) -> Span:
+    line = text.count("\n", 0, offset) + 1
+    return Span(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _check_footnotes(
+    data: dict, source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
+) -> None:
+    """Every [^key] must be defined in `footnotes`; a footnote nobody cites is a warning."""
+    defined = data.get("footnotes")
+    defined = defined if isinstance(defined, dict) else {}
+    used: set[str] = set()
+    raw = _YamlText(source)
+
+    def undefined(key: str, span: Span) -> None:
+        diagnostics.error(
+            "footnote-undefined",
+            f"footnote '{key}' is not defined in 'footnotes'",
+            span,
+            *_did_you_mean(key, list(defined)),
+        )
+
+    for loc, text in _strings(data, ()):
+        if loc and loc[-1] == "footnote" and loc[0] != "footnotes":
+            used.add(text)
+            if text not in defined:
+                undefined(text, source.span(loc))
+            continue
+        search_from = raw.offset(text_span(source, loc))
+        for match in _FOOTNOTE_REF.finditer(text):
+            key = match.group(1)
+            used.add(key)
+            if key in defined:
+                continue
+            found = raw.text.find(match.group(0), search_from)
+            if found < 0:
+                span = text_span(source, loc)
+            else:
+                span = raw.span_at(str(source.path), found)
+                search_from = found + len(match.group(0))
+            undefined(key, span)
+    for markdown in markdown_files.values():
+        for match in _FOOTNOTE_REF.finditer(markdown.data):
+            key = match.group(1)
+            used.add(key)
+            if key not in defined:
+                undefined(key, _span_in_text(str(markdown.path), markdown.data, match.start()))
+    for key in defined:
+        if key not in used:
+            diagnostics.warning(
+                "footnote-unused", f"footnote '{key}' is never cited", source.key_span(("footnotes", key))
+            )
