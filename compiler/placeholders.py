@@ -1,0 +1,114 @@
+"""Loaded sources (YAML and Markdown) -> diagnostics for `[[placeholder: ...]]` marks left in the text.
+
+A draft may hold placeholders (each is a warning, a work list for the author); a final report
+may not (each is an error).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .diagnostics import Diagnostics, Span
+from .source import Loc, SourceFile, text_span
+
+PLACEHOLDER_RE = re.compile(r"\[\[\s*placeholder:\s*(?P<what>.*?)\s*\]\]", re.DOTALL)
+
+
+def placeholder(what: str) -> str:
+    """The mark for text still to be written, e.g. `[[placeholder: the service's full name]]`."""
+    return f"[[placeholder: {what}]]"
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    span: Span
+    what: str
+
+
+def find_in_text(text: str, path: Path | str, first_line: int = 1) -> list[Placeholder]:
+    """Placeholders in a text whose first line is `first_line` of `path`."""
+    found = []
+    for match in PLACEHOLDER_RE.finditer(text):
+        before = text[: match.start()]
+        line = first_line + before.count("\n")
+        column = match.start() - (before.rfind("\n") + 1) + 1
+        found.append(Placeholder(Span(str(path), line, column), _one_line(match["what"])))
+    return found
+
+
+def find_in_source(source: SourceFile) -> list[Placeholder]:
+    """Placeholders in one loaded file: a Markdown file's text, or a YAML file's string values."""
+    if isinstance(source.data, str) and source.path.suffix.lower() not in (".yaml", ".yml"):
+        return find_in_text(source.data, source.path)
+    raw = _raw_text(source.path)
+    found: list[Placeholder] = []
+    for loc, value in _strings(source.data, ()):
+        if "placeholder" not in value:
+            continue
+        scalar = text_span(source, loc)
+        search_from = _offset(raw, scalar)
+        for match in PLACEHOLDER_RE.finditer(value):
+            # Find the mark in the file text after its scalar's start, for an exact line and column.
+            at = raw.find(match.group(0), search_from) if raw else -1
+            if at < 0:
+                span = scalar
+            else:
+                span = _span_at(source.path, raw, at)
+                search_from = at + len(match.group(0))
+            found.append(Placeholder(span, _one_line(match["what"])))
+    return found
+
+
+def check_placeholders(status: str, sources: list[SourceFile], diagnostics: Diagnostics) -> None:
+    """Record each placeholder left: a warning in a draft, an error in a final report."""
+    for source in sources:
+        for item in find_in_source(source):
+            if status == "final":
+                diagnostics.error(
+                    "placeholder-in-final",
+                    f"placeholder left in a final report: {item.what}",
+                    item.span,
+                    "write the text, or set `status: draft` while the report is unfinished",
+                )
+            else:
+                diagnostics.warning("placeholder", f"placeholder left: {item.what}", item.span)
+
+
+def _raw_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _offset(text: str, span: Span) -> int:
+    """Character offset of a 1-based line and column in `text`."""
+    offset = 0
+    for _ in range(span.line - 1):
+        next_line = text.find("\n", offset)
+        if next_line < 0:
+            return len(text)
+        offset = next_line + 1
+    return offset + span.column - 1
+
+
+def _span_at(path: Path, text: str, offset: int) -> Span:
+    line = text.count("\n", 0, offset) + 1
+    return Span(str(path), line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, loc + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, loc + (index,))
