@@ -11,6 +11,7 @@ from pydantic import BaseModel, Tag, ValidationError
 
 from .diagnostics import Diagnostics, Span
 from .model import Inspection
+from .placeholders import check_placeholders
 from .source import Loc, SourceFile, load_yaml, text_span
 
 ENTRY_FILE = "inspection.yaml"
@@ -43,6 +44,8 @@ def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, l
             diagnostics.items.append(error)
         inspection = None
     _check_footnotes(data, source, markdown_files, diagnostics)
+    if inspection is not None:
+        check_placeholders(inspection.status, files, diagnostics)
     if diagnostics.has_errors():
         return None, diagnostics, files
     return inspection, diagnostics, files
