@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .diagnostics import CompileError, Diagnostics, Span
 from .model import Descriptor, Rating
+from .source import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
 FORMAT_VERSION = 1
@@ -129,3 +131,156 @@ class RuleSet(_Rules):
 
     def domain_of(self, standard_id: str) -> Optional[DomainRule]:
         return next((d for d in self.domains for s in d.standards if s.id == standard_id), None)
+
+
+# --------------------------------------------------------------------------- loading rules files
+
+def rules_path(ref: str | Path) -> Path:
+    """The rules file a reference names: a path as given, or a framework id in RULES_DIR."""
+    text = str(ref)
+    if isinstance(ref, Path) or text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+        return Path(ref)
+    return RULES_DIR / f"{text}.yaml"
+
+
+def framework_ids() -> list[str]:
+    """Ids of the built-in framework versions, sorted."""
+    return sorted(p.stem for p in RULES_DIR.glob("*.yaml"))
+
+
+def load_ruleset(ref: str | Path, diagnostics: Optional[Diagnostics] = None) -> RuleSet:
+    """Load and check one rules file (a framework id or a path); raise CompileError on any error.
+
+    Problems are also added to `diagnostics` when given, positioned in the rules file.
+    """
+    found = Diagnostics()
+    ruleset = _load(ref, found)
+    if diagnostics is not None:
+        diagnostics.extend(found)
+    if ruleset is None or found.has_errors():
+        raise CompileError(found)
+    return ruleset
+
+
+def list_frameworks() -> list[RuleSet]:
+    """Every built-in framework version, in id order."""
+    return [load_ruleset(framework_id) for framework_id in framework_ids()]
+
+
+def _load(ref: str | Path, diagnostics: Diagnostics) -> Optional[RuleSet]:
+    path = rules_path(ref)
+    by_id = path.parent == RULES_DIR and not isinstance(ref, Path) and str(ref) == path.stem
+    if by_id and not path.exists():
+        known = ", ".join(framework_ids())
+        diagnostics.error("unknown-framework", f"unknown framework '{ref}' (known: {known})", Span(str(path)))
+        return None
+    source = load_yaml(path, diagnostics)
+    if source is None:
+        return None
+    data = source.data
+    if not isinstance(data, dict):
+        diagnostics.error("rules-not-mapping", "a rules file must be a mapping of keys to values", source.span(()))
+        return None
+    version = data.get("format")
+    if version != FORMAT_VERSION:
+        where = source.span(("format",)) if "format" in data else source.span(())
+        shown = "missing" if version is None else repr(version)
+        diagnostics.error(
+            "rules-format",
+            f"rules format {shown} is not supported: this compiler reads format {FORMAT_VERSION}",
+            where,
+        )
+        return None
+    try:
+        ruleset = RuleSet.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            span = source.key_span(loc) if error["type"] == "extra_forbidden" else source.span(loc)
+            field = ".".join(str(part) for part in loc) or "rules"
+            diagnostics.error("rules-schema", f"{field}: {error['msg']}", span)
+        return None
+    if by_id and ruleset.id != str(ref):
+        diagnostics.error(
+            "rules-id", f"rules file {path.name} declares id '{ruleset.id}'; expected '{ref}'", source.span(("id",))
+        )
+    for loc, message in _consistency_problems(ruleset):
+        diagnostics.error("rules-inconsistent", message, source.span(loc))
+    return ruleset
+
+
+def _descending(values: list[float]) -> bool:
+    return all(a > b for a, b in zip(values, values[1:]))
+
+
+def _duplicates(ids: list[str]) -> list[int]:
+    seen: set[str] = set()
+    repeated = []
+    for index, item in enumerate(ids):
+        if item in seen:
+            repeated.append(index)
+        seen.add(item)
+    return repeated
+
+
+def _consistency_problems(rules: RuleSet) -> list[tuple[tuple, str]]:
+    """Checks a schema cannot express: unique ids, nested ids, ordered bands, complete points."""
+    problems: list[tuple[tuple, str]] = []
+
+    def bands_problems(key: str, mins: list[float]) -> None:
+        if not mins:
+            return
+        if not _descending(mins):
+            problems.append(((key,), f"{key} must be listed from the highest minimum down, each lower than the last"))
+        if mins[-1] != 0:
+            problems.append(((key, len(mins) - 1, "min"), f"the last of {key} must start at 0"))
+
+    bands_problems("bands", [b.min for b in rules.bands])
+    bands_problems("theme_bands", [b.min for b in rules.theme_bands])
+    for index, band in enumerate(rules.bands):
+        if band.rating not in rules.points:
+            problems.append((("bands", index, "rating"), f"rating '{band.rating.value}' has no points"))
+    if rules.overall:
+        mins = [b.min for b in rules.overall.bands]
+        if not _descending(mins) or (mins and mins[-1] != 0):
+            problems.append((("overall", "bands"), "overall bands must descend strictly to a last minimum of 0"))
+        if mins and mins[0] > rules.overall.max:
+            problems.append((("overall", "bands", 0, "min"), "an overall band starts above the maximum score"))
+
+    if rules.family == "standards":
+        for key in ("bands", "points", "overall", "domains"):
+            if not getattr(rules, key):
+                problems.append(((), f"a standards framework needs '{key}'"))
+    else:
+        for key in ("themes", "theme_bands"):
+            if not getattr(rules, key):
+                problems.append(((), f"a themes framework needs '{key}'"))
+
+    for index in _duplicates([d.id for d in rules.domains]):
+        problems.append((("domains", index, "id"), f"domain id '{rules.domains[index].id}' is used twice"))
+    all_standards = [s.id for d in rules.domains for s in d.standards]
+    repeated_standards = {all_standards[i] for i in _duplicates(all_standards)}
+    for d_index, domain in enumerate(rules.domains):
+        for s_index, standard in enumerate(domain.standards):
+            s_loc = ("domains", d_index, "standards", s_index)
+            if standard.id in repeated_standards:
+                problems.append((s_loc + ("id",), f"standard id '{standard.id}' is used twice"))
+            if not standard.id.startswith(domain.id + "."):
+                problems.append((s_loc + ("id",), f"standard '{standard.id}' is not numbered within domain '{domain.id}'"))
+            if standard.method == "case-based" and not standard.key_questions:
+                problems.append((s_loc, f"case-based standard '{standard.id}' has no key questions"))
+            for index in _duplicates([q.id for q in standard.key_questions]):
+                problems.append((s_loc + ("key_questions", index, "id"), f"key question id '{standard.key_questions[index].id}' is used twice"))
+            for q_index, question in enumerate(standard.key_questions):
+                q_loc = s_loc + ("key_questions", q_index)
+                if not question.id.startswith(standard.id + "."):
+                    problems.append((q_loc + ("id",), f"key question '{question.id}' is not numbered within standard '{standard.id}'"))
+                for index in _duplicates([p.id for p in question.prompts]):
+                    problems.append((q_loc + ("prompts", index, "id"), f"prompt id '{question.prompts[index].id}' is used twice"))
+
+    for index, limit in enumerate(rules.limiting_judgements):
+        if rules.standard(limit.standard) is None:
+            problems.append((("limiting_judgements", index, "standard"), f"limiting judgement names unknown standard '{limit.standard}'"))
+    for index in _duplicates([t.id for t in rules.themes]):
+        problems.append((("themes", index, "id"), f"theme id '{rules.themes[index].id}' is used twice"))
+    return problems
