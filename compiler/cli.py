@@ -1,0 +1,241 @@
+"""Command line: parse options, call one library function, print, choose an exit code."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import CompileError, Diagnostic, Severity
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_INTERNAL = 3
+
+_SEVERITY_STYLE = {Severity.ERROR: {"fg": "red", "bold": True}, Severity.WARNING: {"fg": "yellow", "bold": True}}
+_RATING_STYLE = {
+    "Outstanding": "green",
+    "Good": "green",
+    "Requires improvement": "yellow",
+    "Inadequate": "red",
+}
+
+
+# --------------------------------------------------------------------------- printing
+
+
+def _color() -> bool | None:
+    """No colour when NO_COLOR is set; otherwise click decides (plain when piped)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    click.echo(text, err=err, color=_color())
+
+
+def format_diagnostic(diagnostic: Diagnostic) -> str:
+    """`path:line:col: severity: message`, hints indented below, severity coloured."""
+    span = diagnostic.span
+    where = click.style(f"{span.display_path()}:{span.line}:{span.column}:", bold=True)
+    severity = click.style(f"{diagnostic.severity.value}:", **_SEVERITY_STYLE[diagnostic.severity])
+    lines = [f"{where} {severity} {diagnostic.message}"]
+    lines += [f"  {click.style('hint:', fg='cyan')} {hint}" for hint in diagnostic.hints]
+    return "\n".join(lines)
+
+
+def print_diagnostics(diagnostics, *, err: bool = True) -> None:
+    for diagnostic in diagnostics.sorted():
+        echo(format_diagnostic(diagnostic), err=err)
+
+
+def _summary(errors: int, warnings: int) -> str:
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+def _styled_rating(rating) -> str:
+    if rating is None:
+        return "-"
+    text = getattr(rating, "value", str(rating))
+    colour = _RATING_STYLE.get(text)
+    return click.style(text, fg=colour) if colour else text
+
+
+# --------------------------------------------------------------------------- error handling
+
+
+class InspectionGroup(click.Group):
+    """Turns input errors into exit 1 and bugs into a short report line and exit 3."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CompileError as exc:
+            print_diagnostics(exc.diagnostics)
+            ctx.exit(EXIT_INVALID)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # an internal bug: never a raw traceback unless asked for
+            if os.environ.get("INSPECTION_DEBUG") == "1":
+                raise
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            echo(
+                f"inspection: internal error, please report: {type(exc).__name__}: {exc} "
+                f"({Path(where.filename).name}:{where.lineno}; set INSPECTION_DEBUG=1 for the traceback)",
+                err=True,
+            )
+            ctx.exit(EXIT_INTERNAL)
+
+
+def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
+    """Expand each PATH: an inspection folder, its inspection.yaml, or a folder of inspections."""
+    from .validate import ENTRY_FILE
+
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir() and not (path / ENTRY_FILE).exists():
+            children = sorted(p.parent for p in path.glob(f"*/{ENTRY_FILE}"))
+            found.extend(children or [path])
+        else:
+            found.append(path)
+    return found
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@click.group(cls=InspectionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="inspection")
+def main() -> None:
+    """Compile youth justice inspection reports from YAML sources.
+
+    Sources live in inspections/<slug>/inspection.yaml. Exit codes: 0 ok, 1 invalid input,
+    2 usage error, 3 internal error.
+    """
+
+
+@main.command()
+def frameworks() -> None:
+    """List the rating frameworks (rules files) an inspection can name."""
+    from .ruleset import list_frameworks
+
+    rule_sets = list_frameworks()
+    width = max((len(r.id) for r in rule_sets), default=0)
+    for rules in rule_sets:
+        echo(f"{click.style(rules.id.ljust(width), bold=True)}  {rules.name}")
+        echo(f"{' ' * width}  {rules.summary}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="Diagnostics as text lines or one JSON document.",
+)
+def validate(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
+    """Check inspection sources and report every problem as path:line:col.
+
+    PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders.
+    """
+    from .diagnostics import Diagnostics
+    from .pipeline import compile_inspection
+
+    everything = Diagnostics()
+    checked = []
+    for path in _inspection_paths(paths):
+        compiled = compile_inspection(path)
+        everything.extend(compiled.diagnostics)
+        checked.append({"slug": compiled.slug, "path": str(path), "ok": not compiled.diagnostics.has_errors()})
+    errors, warnings = len(everything.errors), len(everything.warnings)
+    failed = errors > 0 or (strict and warnings > 0)
+    if output_format == "json":
+        document = {
+            "ok": not failed,
+            "errors": errors,
+            "warnings": warnings,
+            "inspections": checked,
+            "diagnostics": [d.to_json() for d in everything.sorted()],
+        }
+        echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        print_diagnostics(everything, err=False)
+        noun = "inspection" if len(checked) == 1 else "inspections"
+        echo(f"{len(checked)} {noun} checked: {_summary(errors, warnings)}")
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the ratings as JSON.")
+@click.option(
+    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
+    help="Rate under this rules file instead of the framework the inspection names.",
+)
+def rate(path: str, as_json: bool, rules_file: str | None) -> None:
+    """Rate one inspection and print its ratings table (or JSON)."""
+    from .pipeline import compile_inspection
+
+    compiled = compile_inspection(path, rules_file)
+    print_diagnostics(compiled.diagnostics)
+    if compiled.rated is None:
+        sys.exit(EXIT_INVALID)
+    if as_json:
+        from .scoring import result_to_json
+
+        echo(json.dumps(result_to_json(compiled.slug, compiled.rated.result), indent=2, ensure_ascii=False))
+    else:
+        echo(_ratings_table(compiled.rated))
+
+
+def _ratings_table(rated) -> str:
+    """The ratings in the terminal: standards by domain, or FJI themes; score, overall, assumptions."""
+    result = rated.result
+    meta = rated.inspection.meta
+    lines = [click.style(f"{meta.service} ({rated.slug}, {result.framework})", bold=True), ""]
+    if result.standards:
+        header = f"{'Standard':<46} {'Rating':<21} {'Points':>6}  {'Computed':<21} Discretion"
+        lines.append(click.style(header, bold=True))
+        domain_names = {d.id: d.name for d in getattr(rated.rules, "domains", [])}
+        current = None
+        for standard in result.standards:
+            if standard.domain != current:
+                current = standard.domain
+                lines.append(click.style(f"{current}. {domain_names.get(current, '')}".rstrip(), underline=True))
+            name = f"{standard.id} {standard.name}"
+            rating = getattr(standard.rating, "value", standard.rating)
+            computed = standard.computed.value if standard.computed else "-"
+            points = "-" if standard.points is None else str(standard.points)
+            if not standard.counts_to_score and standard.points is not None:
+                points = f"({points})"
+            discretion = "-"
+            if standard.discretion:
+                decision = standard.discretion
+                discretion = f"{decision.from_.value} -> {decision.to.value}"
+            rating_cell = _styled_rating(standard.rating) + " " * max(0, 21 - len(rating))
+            lines.append(f"{name[:46]:<46} {rating_cell} {points:>6}  {computed:<21} {discretion}")
+    if result.themes:
+        lines.append(click.style(f"{'Theme':<46} {'Score':>6}  {'Descriptor':<15} Stars", bold=True))
+        for theme in result.themes:
+            percent = "-" if theme.percent is None else f"{theme.percent:g}%"
+            descriptor = theme.descriptor.value if theme.descriptor else "-"
+            stars = "*" * theme.stars if theme.stars else "-"
+            lines.append(f"{theme.name[:46]:<46} {percent:>6}  {descriptor:<15} {stars}")
+    lines.append("")
+    if result.score is not None:
+        lines.append(f"Score: {result.score}/{result.max_score}")
+    if result.overall is not None:
+        lines.append(f"Overall: {_styled_rating(result.overall)}")
+    for limit in result.limits_applied:
+        lines.append(f"Limiting judgement: {limit}")
+    if result.assumptions:
+        lines.append("Assumptions applied:")
+        lines.extend(f"  - {assumption}" for assumption in result.assumptions)
+    return "\n".join(lines)
