@@ -1,0 +1,75 @@
+"""Inspection folder -> `RatedInspection`: load, validate, load the rules, rate; problems positioned."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ruleset as ruleset_module
+from .diagnostics import CompileError, Diagnostics, Severity
+from .model import Inspection, RatedInspection
+from .ruleset import RuleSet
+from .scoring import rate
+from .source import SourceFile
+from .validate import inspection_entry, load_inspection
+
+
+@dataclass
+class Compiled:
+    """One inspection through the pipeline: the rated result (None on errors) and what was read."""
+
+    slug: str
+    rated: RatedInspection | None
+    diagnostics: Diagnostics
+    files: list[Path] = field(default_factory=list)
+
+
+def inspection_slug(path: Path | str) -> str:
+    """The slug of an inspection: the name of its folder."""
+    return inspection_entry(path).resolve().parent.name
+
+
+def compile_inspection(path: Path | str, rules_file: Path | str | None = None) -> Compiled:
+    """Run one inspection through load -> validate -> rate and collect every diagnostic."""
+    slug = inspection_slug(path)
+    inspection, diagnostics, sources = load_inspection(path)
+    files = [s.path for s in sources] or [inspection_entry(path)]
+    if inspection is None:
+        return Compiled(slug, None, diagnostics, files)
+    source = sources[0]
+    rules = _load_rules(inspection, source, rules_file, diagnostics)
+    if rules is None:
+        return Compiled(slug, None, diagnostics, files)
+    files.append(Path(rules_file) if rules_file else ruleset_module.RULES_DIR / f"{rules.id}.yaml")
+    result, problems = rate(inspection, rules)
+    for problem in problems:
+        add = diagnostics.warning if problem.severity == Severity.WARNING.value else diagnostics.error
+        add(problem.code, problem.message, source.span(problem.loc))
+    if diagnostics.has_errors():
+        return Compiled(slug, None, diagnostics, files)
+    rated = RatedInspection(slug=slug, inspection=inspection, rules=rules, result=result)
+    return Compiled(slug, rated, diagnostics, files)
+
+
+def _load_rules(
+    inspection: Inspection, source: SourceFile, rules_file: Path | str | None, diagnostics: Diagnostics
+) -> RuleSet | None:
+    """The inspection's rules: a given rules file, else the built-in framework it names."""
+    if rules_file is None:
+        known = ruleset_module.framework_ids()
+        if inspection.framework not in known:
+            close = difflib.get_close_matches(inspection.framework, known, n=1, cutoff=0.5)
+            hints = [f"did you mean '{close[0]}'?"] if close else []
+            hints.append("known frameworks: " + ", ".join(known))
+            diagnostics.error(
+                "unknown-framework",
+                f"unknown framework '{inspection.framework}'",
+                source.span(("framework",)),
+                *hints,
+            )
+            return None
+    reference = str(rules_file) if rules_file is not None else inspection.framework
+    try:
+        return ruleset_module.load_ruleset(reference, diagnostics)
+    except CompileError:  # its diagnostics are already in `diagnostics`
+        return None
