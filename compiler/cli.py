@@ -195,6 +195,77 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
         echo(_ratings_table(compiled.rated))
 
 
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--framework", "framework_id", required=True, metavar="ID",
+              help="Rating framework of the report (see `inspection frameworks`).")
+def new(directory: str, framework_id: str) -> None:
+    """Create a starter inspection in DIRECTORY; the folder name is its slug.
+
+    Every section the framework needs is written, with [[placeholder: ...]] marks to replace.
+    DIRECTORY must be new or empty.
+    """
+    import difflib
+
+    from .ruleset import framework_ids, load_ruleset
+    from .scaffold import ScaffoldError, create_inspection
+
+    known = framework_ids()
+    if framework_id not in known:
+        close = difflib.get_close_matches(framework_id, known, n=1, cutoff=0.5)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise click.BadParameter(
+            f"unknown framework '{framework_id}'{hint}; known: {', '.join(known)}", param_hint="'--framework'"
+        )
+    try:
+        written = create_inspection(Path(directory), load_ruleset(framework_id), framework_ids=known)
+    except ScaffoldError as exc:
+        echo(f"inspection new: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    echo(f"Created {directory} ({framework_id}), {len(written)} files:")
+    for path in written:
+        echo(f"  {path}")
+    echo(f"Next: inspection serve {directory}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+def serve(path: str, port: int, open_browser: bool) -> None:
+    """Preview an inspection in the browser; every save rebuilds it and reloads the page.
+
+    Listens on 127.0.0.1 only. An invalid edit shows its diagnostics in the page. Ctrl-C stops.
+    """
+    from .serve import PreviewServer, ServeError
+
+    try:
+        server = PreviewServer(Path(path), port=port, log=lambda message: echo(message, err=True))
+    except ServeError as exc:
+        echo(f"inspection serve: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    server.run(open_browser=open_browser)
+
+
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write the schema to FILE instead of printing it.")
+def schema(out: str | None) -> None:
+    """Print the JSON Schema of inspection.yaml, for editor completion and checking."""
+    from .ruleset import framework_ids
+    from .schema import schema_text
+
+    text = schema_text(framework_ids())
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(out, text)
+    echo(f"Wrote {out}", err=True)
+
 def _ratings_table(rated) -> str:
     """The ratings in the terminal: standards by domain, or FJI themes; score, overall, assumptions."""
     result = rated.result
