@@ -1,0 +1,220 @@
+"""Validation diagnostics: each broken fixture holds one defect and names the code it expects.
+
+A YAML fixture line ending in `# expect: <code>` must carry exactly that error; every error
+reported must be so annotated. Positions come from the whole pipeline (load, validate, rate).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compiler.pipeline import compile_inspection
+from compiler.validate import load_inspection
+
+FIXTURES = Path(__file__).parent / "fixtures"
+INVALID = FIXTURES / "invalid"
+MINIMAL = FIXTURES / "minimal"
+_EXPECT = re.compile(r"#\s*expect:\s*([a-z0-9-]+)")
+# Expectations that cannot sit in a YAML comment: inside Markdown files and block scalars.
+_EXPECTED_ELSEWHERE = {
+    "footnote-undefined-markdown": {("narrative/foreword.md", 4, "footnote-undefined")},
+    "footnote-undefined-yaml": {("inspection.yaml", 13, "footnote-undefined")},
+}
+
+
+def _annotations(folder: Path) -> set[tuple[str, int, str]]:
+    expected = set(_EXPECTED_ELSEWHERE.get(folder.name, ()))
+    for path in sorted(folder.rglob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = _EXPECT.search(line)
+            if match:
+                expected.add((path.relative_to(folder).as_posix(), number, match.group(1)))
+    return expected
+
+
+def _errors(folder: Path) -> set[tuple[str, int, str]]:
+    compiled = compile_inspection(folder)
+    return {
+        (Path(d.span.path).resolve().relative_to(folder.resolve()).as_posix(), d.span.line, d.code)
+        for d in compiled.diagnostics.errors
+    }
+
+
+def _annotated_fixtures() -> list[str]:
+    return sorted(p.parent.name for p in INVALID.glob("*/inspection.yaml") if _annotations(p.parent))
+
+
+@pytest.mark.parametrize("name", _annotated_fixtures())
+def test_broken_fixture_reports_its_annotated_errors(name):
+    folder = INVALID / name
+    assert _errors(folder) == _annotations(folder)
+
+
+def test_every_defect_of_the_brief_has_a_fixture():
+    codes = {code for name in _annotated_fixtures() for _, _, code in _annotations(INVALID / name)}
+    assert {
+        "yaml-syntax",
+        "yaml-duplicate-key",
+        "unknown-key",
+        "missing-key",
+        "wrong-type",
+        "file-missing",
+        "file-outside",
+        "footnote-undefined",
+    } <= codes
+
+
+def test_minimal_fixture_is_valid_and_reads_its_markdown():
+    inspection, diagnostics, files = load_inspection(MINIMAL)
+    assert inspection is not None, [d.format() for d in diagnostics]
+    assert diagnostics.errors == []
+    assert [f.path.name for f in files] == ["inspection.yaml", "foreword.md"]
+    block = inspection.foreword.body[0]
+    assert block.file == "narrative/foreword.md"
+    assert block.content == (MINIMAL / "narrative" / "foreword.md").read_text(encoding="utf-8")
+
+
+def test_entry_file_or_folder_give_the_same_result():
+    by_folder, _, _ = load_inspection(MINIMAL)
+    by_file, _, _ = load_inspection(MINIMAL / "inspection.yaml")
+    assert by_folder == by_file
+
+
+def test_unknown_key_suggests_the_closest_allowed_key():
+    _, diagnostics, _ = load_inspection(INVALID / "unknown-key")
+    [error] = diagnostics.errors
+    assert error.span.column == 3
+    assert "did you mean 'short_name'?" in error.hints
+    assert any(h.startswith("allowed keys: ") and "published" in h for h in error.hints)
+
+
+def test_missing_key_points_at_the_parent_mapping_and_names_the_key():
+    _, diagnostics, _ = load_inspection(INVALID / "missing-key")
+    [error] = diagnostics.errors
+    assert (error.span.line, error.span.column) == (3, 1)
+    assert "'area'" in error.message
+
+
+def test_undefined_footnote_in_markdown_points_into_the_markdown_file():
+    folder = INVALID / "footnote-undefined-markdown"
+    _, diagnostics, _ = load_inspection(folder)
+    [error] = diagnostics.errors
+    assert error.code == "footnote-undefined"
+    assert Path(error.span.path).resolve() == (folder / "narrative" / "foreword.md").resolve()
+    assert (error.span.line, error.span.column) == (4, 28)
+
+
+def test_undefined_footnote_in_block_scalar_points_at_its_line_and_column():
+    _, diagnostics, _ = load_inspection(INVALID / "footnote-undefined-yaml")
+    [error] = diagnostics.errors
+    assert (error.span.line, error.span.column) == (13, 26)
+
+
+def test_unused_footnote_is_a_warning(tmp_path):
+    folder = tmp_path / "spare-footnote"
+    shutil.copytree(MINIMAL, folder)
+    entry = folder / "inspection.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "  spare: Never cited.\n", encoding="utf-8")
+    inspection, diagnostics, _ = load_inspection(folder)
+    assert inspection is not None
+    [warning] = diagnostics.warnings
+    assert warning.code == "footnote-unused"
+    assert warning.span.line == len(entry.read_text(encoding="utf-8").splitlines())
+
+
+def test_markdown_symlink_leaving_the_folder_is_refused(tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("Text from elsewhere.\n", encoding="utf-8")
+    folder = tmp_path / "linked"
+    shutil.copytree(MINIMAL, folder)
+    (folder / "narrative" / "foreword.md").unlink()
+    (folder / "narrative" / "foreword.md").symlink_to(outside)
+    _, diagnostics, _ = load_inspection(folder)
+    [error] = diagnostics.errors
+    assert error.code == "file-outside"
+    assert error.span.path.endswith("inspection.yaml")
+    assert error.span.line == _line_of(folder / "inspection.yaml", "file: narrative/foreword.md")
+
+
+def test_absolute_markdown_path_is_refused(tmp_path):
+    folder = tmp_path / "absolute"
+    shutil.copytree(MINIMAL, folder)
+    entry = folder / "inspection.yaml"
+    absolute = (folder / "narrative" / "foreword.md").resolve()
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("file: narrative/foreword.md", f"file: {absolute}"),
+        encoding="utf-8",
+    )
+    _, diagnostics, _ = load_inspection(folder)
+    [error] = diagnostics.errors
+    assert error.code == "file-outside"
+
+
+def test_body_of_the_wrong_shape_reports_one_error_naming_both_forms(tmp_path):
+    folder = tmp_path / "body-mapping"
+    shutil.copytree(MINIMAL, folder)
+    entry = folder / "inspection.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "  body:\n    - file: narrative/foreword.md\n", "  body:\n    text: A mapping, not a list.\n"
+        ),
+        encoding="utf-8",
+    )
+    _, diagnostics, _ = load_inspection(folder)
+    assert [d.code for d in diagnostics.errors] == ["wrong-type"]
+    [error] = diagnostics.errors
+    assert "Markdown text or a list of blocks" in error.message
+    assert error.span.line == _line_of(entry, "text: A mapping, not a list.")
+
+
+def test_bad_block_inside_a_body_list_reports_only_the_list_branch(tmp_path):
+    folder = tmp_path / "bad-block"
+    shutil.copytree(MINIMAL, folder)
+    entry = folder / "inspection.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "    - file: narrative/foreword.md\n",
+            "    - file: narrative/foreword.md\n    - quote:\n        text: We were listened to.\n",
+        ),
+        encoding="utf-8",
+    )
+    _, diagnostics, _ = load_inspection(folder)
+    [error] = diagnostics.errors
+    assert error.code == "missing-key"
+    assert "'speaker'" in error.message
+    assert error.span.line == _line_of(entry, "- quote:")
+
+
+def test_all_errors_are_reported_at_once(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "inspection.yaml").write_text(
+        "framework: standards-2021\n"
+        "meta:\n"
+        "  service: 5\n"
+        "  area: Riverside\n"
+        "  published: March 2023\n"
+        "  fieldwork: {start: 2023-01-09}\n"
+        "  colour: blue\n",
+        encoding="utf-8",
+    )
+    _, diagnostics, _ = load_inspection(folder)
+    assert sorted((d.span.line, d.code) for d in diagnostics.errors) == [
+        (3, "wrong-type"),
+        (5, "invalid-value"),
+        (7, "unknown-key"),
+    ]
+
+
+def test_missing_entry_file_is_a_diagnostic_not_an_exception(tmp_path):
+    inspection, diagnostics, files = load_inspection(tmp_path)
+    assert inspection is None and files == []
+    assert [d.code for d in diagnostics.errors] == ["file-missing"]
+
+
+def _line_of(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
