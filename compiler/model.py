@@ -487,6 +487,7 @@ class RatedTheme(Rated):
     computed: Optional[Descriptor]
     descriptor: Optional[Descriptor]
     stars: Optional[int]
+    moderation_reason: Optional[str] = Field(None, description="Why moderation moved the descriptor, if it did.")
 
 
 class RatingResult(Rated):
