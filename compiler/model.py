@@ -327,9 +327,6 @@ class Standard(Strict):
     intro: Optional[Body] = Field(None, description="Narrative after the heading, before any tables.")
     key_questions: list[KeyQuestion] = Field(default_factory=list, description="Results and narrative per key question.")
     kq_table_caption: Optional[str] = Field(None, description="Caption of the key-question table, e.g. 'Of the 9 cases inspected'.")
-    after_table: Optional[Body] = Field(
-        None, description="Narrative printed just after the key-question table, before the key-question sections (Merton 2021)."
-    )
     narrative: Optional[Body] = Field(None, description="Narrative for the whole standard (after the key questions).")
     strengths: list[Markdown] = Field(default_factory=list, description="Strengths listed under this standard.")
     improvements: list[Markdown] = Field(default_factory=list, description="Areas for improvement under this standard.")
