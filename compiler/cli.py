@@ -272,26 +272,41 @@ def _ratings_table(rated) -> str:
     meta = rated.inspection.meta
     lines = [click.style(f"{meta.service} ({rated.slug}, {result.framework})", bold=True), ""]
     if result.standards:
-        header = f"{'Standard':<46} {'Rating':<21} {'Points':>6}  {'Computed':<21} Discretion"
-        lines.append(click.style(header, bold=True))
         domain_names = {d.id: d.name for d in getattr(rated.rules, "domains", [])}
-        current = None
+        rows = []
         for standard in result.standards:
-            if standard.domain != current:
-                current = standard.domain
-                lines.append(click.style(f"{current}. {domain_names.get(current, '')}".rstrip(), underline=True))
-            name = f"{standard.id} {standard.name}"
-            rating = getattr(standard.rating, "value", standard.rating)
-            computed = standard.computed.value if standard.computed else "-"
             points = "-" if standard.points is None else str(standard.points)
             if not standard.counts_to_score and standard.points is not None:
-                points = f"({points})"
-            discretion = "-"
-            if standard.discretion:
-                decision = standard.discretion
-                discretion = f"{decision.from_.value} -> {decision.to.value}"
-            rating_cell = _styled_rating(standard.rating) + " " * max(0, 21 - len(rating))
-            lines.append(f"{name[:46]:<46} {rating_cell} {points:>6}  {computed:<21} {discretion}")
+                points = f"({points})"  # rated separately: shown, not added to the score
+            decision = standard.discretion
+            rows.append(
+                (
+                    standard.domain,
+                    f"{standard.id} {standard.name}",
+                    standard.rating,
+                    points,
+                    standard.computed.value if standard.computed else "-",
+                    f"{decision.from_.value} -> {decision.to.value}" if decision else "-",
+                )
+            )
+        name_width = max(len("Standard"), *(len(r[1]) for r in rows))
+        rating_width = max(len("Rating"), *(len(r[2].value) for r in rows))
+        computed_width = max(len("Computed"), *(len(r[4]) for r in rows))
+        header = (
+            f"{'Standard':<{name_width}}  {'Rating':<{rating_width}}  {'Points':>6}  "
+            f"{'Computed':<{computed_width}}  Discretion"
+        )
+        lines.append(click.style(header, bold=True))
+        current = None
+        for domain, name, rating, points, computed, discretion in rows:
+            if domain != current:
+                current = domain
+                lines.append(click.style(f"{domain}. {domain_names.get(domain, '')}".rstrip(), underline=True))
+            padding = " " * (rating_width - len(rating.value))
+            lines.append(
+                f"{name:<{name_width}}  {_styled_rating(rating)}{padding}  {points:>6}  "
+                f"{computed:<{computed_width}}  {discretion}"
+            )
     if result.themes:
         lines.append(click.style(f"{'Theme':<46} {'Score':>6}  {'Descriptor':<15} Stars", bold=True))
         for theme in result.themes:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ruleset as ruleset_module
-from .diagnostics import CompileError, Diagnostics, Severity
+from .diagnostics import CompileError, Diagnostics, Severity, Span
 from .model import Inspection, RatedInspection
 from .ruleset import RuleSet
 from .scoring import rate
@@ -44,11 +44,24 @@ def compile_inspection(path: Path | str, rules_file: Path | str | None = None) -
     result, problems = rate(inspection, rules)
     for problem in problems:
         add = diagnostics.warning if problem.severity == Severity.WARNING.value else diagnostics.error
-        add(problem.code, problem.message, source.span(problem.loc))
+        add(problem.code, problem.message, _problem_span(source, tuple(problem.loc)))
     if diagnostics.has_errors():
         return Compiled(slug, None, diagnostics, files)
     rated = RatedInspection(slug=slug, inspection=inspection, rules=rules, result=result)
     return Compiled(slug, rated, diagnostics, files)
+
+
+def _problem_span(source: SourceFile, loc: tuple) -> Span:
+    """Where a scoring problem stands: a mapping or list at its key line, a scalar at its value."""
+    value = source.data
+    for part in loc:
+        try:
+            value = value[part]
+        except (KeyError, IndexError, TypeError):
+            return source.span(loc)
+    if isinstance(value, (dict, list)):
+        return source.key_span(loc)
+    return source.span(loc)
 
 
 def _load_rules(

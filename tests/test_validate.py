@@ -64,6 +64,13 @@ def test_every_defect_of_the_brief_has_a_fixture():
         "file-missing",
         "file-outside",
         "footnote-undefined",
+        "yes-over-of",
+        "percent-over-100",
+        "standard-missing",
+        "unknown-standard",
+        "rating-contradicts-data",
+        "discretion-not-allowed",
+        "unknown-framework",
     } <= codes
 
 
@@ -81,6 +88,30 @@ def test_entry_file_or_folder_give_the_same_result():
     by_folder, _, _ = load_inspection(MINIMAL)
     by_file, _, _ = load_inspection(MINIMAL / "inspection.yaml")
     assert by_folder == by_file
+
+
+def test_unknown_framework_suggests_the_closest_known_id():
+    compiled = compile_inspection(INVALID / "unknown-framework")
+    [error] = compiled.diagnostics.errors
+    assert error.span.column == 12
+    assert "did you mean 'standards-2021'?" in error.hints
+    assert compiled.rated is None
+
+
+def test_minimal_fixture_rates_under_standards_2021():
+    compiled = compile_inspection(MINIMAL)
+    assert compiled.diagnostics.errors == []
+    result = compiled.rated.result
+    ratings = {s.id: s.rating.value for s in result.standards}
+    # Lowest key questions: 2.1 5/6=83% and 4/5=80%; 2.2 4/6=67%; 2.3 3/5=60%; 2.4 2/6=33%.
+    assert ratings["2.1"] == "Outstanding"
+    assert ratings["2.2"] == "Good"
+    assert ratings["2.3"] == "Requires improvement"
+    assert ratings["2.4"] == "Inadequate"
+    # Domain 1: 2+2+1+2; domain 2: 3+2+1+0; domain 3: 3+2+3, and 3.4 Good (2).
+    assert (result.score, result.max_score, result.overall.value) == (23, 36, "Good")
+    assert compiled.slug == "minimal"
+    assert {p.name for p in compiled.files} >= {"inspection.yaml", "foreword.md", "standards-2021.yaml"}
 
 
 def test_unknown_key_suggests_the_closest_allowed_key():
