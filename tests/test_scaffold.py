@@ -1,0 +1,208 @@
+"""`inspection new`: a starter inspection per framework that validates, rates and builds as a draft."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.diagnostics import Diagnostics
+from compiler.pipeline import compile_inspection
+from compiler.placeholders import PLACEHOLDER_RE, check_placeholders, find_in_text, placeholder
+from compiler.ruleset import framework_ids, load_ruleset
+from compiler.scaffold import SOURCE_NAME, ScaffoldError, create_inspection, scaffold_files
+from compiler.schema import SCHEMA_FILE_NAME
+from compiler.source import load_yaml
+
+TODAY = dt.date(2025, 3, 14)
+FRAMEWORKS = framework_ids()
+
+
+def _new(tmp_path: Path, framework_id: str, slug: str = "new-area-2025") -> Path:
+    folder = tmp_path / slug
+    create_inspection(folder, load_ruleset(framework_id), today=TODAY, framework_ids=FRAMEWORKS)
+    return folder
+
+
+def _codes(diagnostics) -> list[str]:
+    return [d.code for d in diagnostics]
+
+
+def _line_of(path: Path, needle: str) -> int:
+    """1-based line of the first occurrence of `needle` in a file, found by plain text search."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_known_frameworks_are_there():
+    assert {"fji-2013", "standards-2018", "standards-2021", "standards-2024"} <= set(FRAMEWORKS)
+
+
+@pytest.mark.parametrize("framework_id", FRAMEWORKS)
+def test_scaffold_has_every_section_the_framework_needs(tmp_path, framework_id):
+    rules = load_ruleset(framework_id)
+    folder = _new(tmp_path, framework_id)
+    text = (folder / SOURCE_NAME).read_text(encoding="utf-8")
+    assert text.startswith(f"# yaml-language-server: $schema={SCHEMA_FILE_NAME}\n")
+    assert (folder / SCHEMA_FILE_NAME).is_file()
+    assert "TODO" not in text and "FIXME" not in text
+
+    source = load_yaml(folder / SOURCE_NAME, Diagnostics())
+    data = source.data
+    assert data["framework"] == framework_id
+    assert data["status"] == "draft"
+    if rules.family == "themes":
+        assert [t["id"] for t in data["themes"]] == [t.id for t in rules.themes]
+        for theme, rule in zip(data["themes"], rules.themes):
+            assert ("score" in theme) == rule.scored
+            assert ("descriptor" in theme) != rule.scored
+        return
+    assert [d["id"] for d in data["domains"]] == [d.id for d in rules.domains]
+    for domain, domain_rule in zip(data["domains"], rules.domains):
+        assert [s["id"] for s in domain["standards"]] == [s.id for s in domain_rule.standards]
+        for standard, rule in zip(domain["standards"], domain_rule.standards):
+            assert [q["id"] for q in standard.get("key_questions", [])] == [q.id for q in rule.key_questions]
+            if rule.method == "case-based":
+                assert all({"yes", "of"} <= set(q) for q in standard["key_questions"])
+            else:
+                assert "rating" in standard
+
+
+@pytest.mark.parametrize("framework_id", FRAMEWORKS)
+def test_scaffold_validates_and_rates_as_a_draft_with_placeholder_warnings(tmp_path, framework_id):
+    folder = _new(tmp_path, framework_id)
+    compiled = compile_inspection(folder)
+    assert compiled.diagnostics.errors == [], [d.format() for d in compiled.diagnostics.errors]
+    assert compiled.rated is not None
+    assert compiled.slug == "new-area-2025"
+    placeholders = [d for d in compiled.diagnostics.warnings if d.code == "placeholder"]
+    yaml_lines = (folder / SOURCE_NAME).read_text(encoding="utf-8").splitlines()
+    expected = len(PLACEHOLDER_RE.findall("\n".join(l for l in yaml_lines if not l.startswith("#"))))
+    expected += len(PLACEHOLDER_RE.findall((folder / "narrative" / "foreword.md").read_text(encoding="utf-8")))
+    assert len(placeholders) == expected > 10
+
+
+@pytest.mark.parametrize("framework_id", FRAMEWORKS)
+def test_scaffold_builds_html_with_a_draft_mark(tmp_path, framework_id):
+    from compiler.build import build_inspection
+
+    folder = _new(tmp_path, framework_id)
+    result = build_inspection(folder, tmp_path / "out", {"html"})
+    assert result.diagnostics.errors == [], [d.format() for d in result.diagnostics.errors]
+    page = tmp_path / "out" / "new-area-2025" / "new-area-2025.html"
+    assert page in [Path(p) for p in result.outputs]
+    text = page.read_text(encoding="utf-8")
+    assert re.search(r"\bDRAFT\b", text, re.IGNORECASE)
+    assert "placeholder: full name of the inspected service" in text
+
+
+def test_final_report_with_placeholders_is_an_error_at_file_and_line(tmp_path):
+    folder = _new(tmp_path, "standards-2021")
+    source = folder / SOURCE_NAME
+    source.write_text(source.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
+
+    compiled = compile_inspection(folder)
+    assert compiled.rated is None
+    errors = [d for d in compiled.diagnostics.errors if d.code == "placeholder-in-final"]
+    assert errors and not [d for d in compiled.diagnostics.warnings if d.code == "placeholder"]
+    service = next(d for d in errors if "full name of the inspected service" in d.message)
+    assert Path(service.span.path) == source
+    assert service.span.line == _line_of(source, "full name of the inspected service")
+    line_text = source.read_text(encoding="utf-8").splitlines()[service.span.line - 1]
+    assert line_text[service.span.column - 1:].startswith("[[placeholder:")
+    foreword = next(d for d in errors if Path(d.span.path).name == "foreword.md")
+    assert (foreword.span.line, foreword.span.column) == (1, 1)
+    assert any("status: draft" in hint for hint in service.hints)
+
+
+def test_cli_validate_reports_final_placeholders_with_exit_1(tmp_path):
+    folder = _new(tmp_path, "fji-2013")
+    source = folder / SOURCE_NAME
+    source.write_text(source.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 1
+    line = _line_of(source, "full title of the report")
+    assert re.search(rf"inspection\.yaml:{line}:\d+: error: placeholder left in a final report", result.output)
+
+
+def test_filled_in_final_report_has_no_placeholder_problems(tmp_path):
+    folder = _new(tmp_path, "standards-2018")
+    for path in (folder / SOURCE_NAME, folder / "narrative" / "foreword.md"):
+        text = PLACEHOLDER_RE.sub("Written text.", path.read_text(encoding="utf-8"))
+        path.write_text(text.replace("status: draft", "status: final"), encoding="utf-8")
+    compiled = compile_inspection(folder)
+    codes = _codes(compiled.diagnostics)
+    assert "placeholder" not in codes and "placeholder-in-final" not in codes
+
+
+def test_placeholder_positions_in_markdown_text():
+    text = "First line.\n\nSome words [[placeholder: a figure]] and [[ placeholder:  two\n  lines ]]."
+    found = find_in_text(text, "narrative/x.md")
+    assert [(p.span.line, p.span.column, p.what) for p in found] == [(3, 12, "a figure"), (3, 42, "two lines")]
+    assert find_in_text(placeholder("anything"), "x.md")[0].what == "anything"
+
+
+def test_placeholders_in_a_literal_block_point_at_their_own_line(tmp_path):
+    path = tmp_path / SOURCE_NAME
+    path.write_text("status: draft\nbody: |\n  Line one.\n\n  Then [[placeholder: third]].\n", encoding="utf-8")
+    source = load_yaml(path, Diagnostics())
+    diagnostics = Diagnostics()
+    check_placeholders("draft", [source], diagnostics)
+    assert [(d.code, d.span.line, d.span.column) for d in diagnostics] == [("placeholder", 5, 8)]
+
+
+def test_refuses_a_non_empty_folder_and_writes_nothing(tmp_path):
+    folder = tmp_path / "taken-2025"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="not empty"):
+        create_inspection(folder, load_ruleset("standards-2021"), today=TODAY)
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
+
+
+def test_an_existing_empty_folder_is_fine(tmp_path):
+    folder = tmp_path / "empty-2025"
+    folder.mkdir()
+    written = create_inspection(folder, load_ruleset("standards-2024"), today=TODAY)
+    assert folder / SOURCE_NAME in written
+
+
+def test_refuses_a_folder_name_that_is_not_a_slug(tmp_path):
+    with pytest.raises(ScaffoldError, match="slug"):
+        create_inspection(tmp_path / "My Report", load_ruleset("standards-2021"), today=TODAY)
+
+
+def test_scaffold_files_is_pure_and_dated_by_its_argument():
+    files = scaffold_files("x-2025", load_ruleset("standards-2021"), TODAY)
+    assert set(files) == {SOURCE_NAME, "narrative/foreword.md"}
+    assert 'published: "2025-03"' in files[SOURCE_NAME]
+    assert 'start: "2025-03-14"' in files[SOURCE_NAME]
+
+
+def test_cli_new_creates_and_then_refuses(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "cli-area-2025"
+    first = runner.invoke(main, ["new", str(folder), "--framework", "standards-2024"])
+    assert first.exit_code == 0, first.output
+    assert (folder / SOURCE_NAME).is_file()
+    again = runner.invoke(main, ["new", str(folder), "--framework", "standards-2024"])
+    assert again.exit_code == 1
+    assert "not empty" in again.output
+
+
+def test_cli_new_unknown_framework_is_a_usage_error_with_a_suggestion(tmp_path):
+    result = CliRunner().invoke(main, ["new", str(tmp_path / "a-2025"), "--framework", "standards-2012"])
+    assert result.exit_code == 2
+    assert "did you mean 'standards-20" in result.output
+    assert not (tmp_path / "a-2025").exists()
+
+
+def test_cli_new_help():
+    result = CliRunner().invoke(main, ["new", "--help"])
+    assert result.exit_code == 0
+    assert "--framework" in result.output
