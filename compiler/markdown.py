@@ -1,0 +1,87 @@
+"""Narrative Markdown -> safe HTML fragments (raw HTML off) with footnote placeholders.
+
+Footnotes are cited as `[^key]` and defined once per report (`Inspection.footnotes`), so a
+fragment cannot number them: each citation becomes a placeholder that `render_html` numbers
+in reading order once the whole report has been rendered.
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+# Placeholders are real markup: user text can never produce them, because raw HTML is off and
+# every template value is escaped.
+FOOTNOTE_REF = re.compile(r'<sup class="fnref" data-fnkey="([^"]*)"></sup>')
+HEADING_OFFSET = 3  # a '#' heading inside narrative sits below the standard's h3
+
+
+def footnote_placeholder(key: str) -> str:
+    """The marker for a citation of footnote `key` (a key of `Inspection.footnotes`)."""
+    return f'<sup class="fnref" data-fnkey="{html.escape(key, quote=True)}"></sup>'
+
+
+def _render_footnote_ref(self, tokens, idx, options, env) -> str:
+    return footnote_placeholder(tokens[idx].meta["label"])
+
+
+def _shifted_heading(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    level = min(6, int(token.tag[1]) + HEADING_OFFSET)
+    return f"<h{level}>" if token.nesting == 1 else f"</h{level}>\n"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("js-default")
+    try:  # linkify is optional; use it only where the extra package is installed
+        import linkify_it  # noqa: F401
+
+        md.enable("linkify").set({"linkify": True})
+    except ImportError:
+        pass
+    footnote_plugin(md, inline=False, move_to_end=False, always_match_refs=True)
+    md.add_render_rule("footnote_ref", _render_footnote_ref)
+    md.add_render_rule("heading_open", _shifted_heading)
+    md.add_render_rule("heading_close", _shifted_heading)
+    return md
+
+
+def _without_definitions(tokens):
+    """Drop `[^key]: text` definitions written inside narrative; texts live in `footnotes`."""
+    kept, depth = [], 0
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            depth += 1
+        elif token.type == "footnote_reference_close":
+            depth -= 1
+        elif depth == 0 and not token.type.startswith("footnote_block") and token.type not in (
+            "footnote_open", "footnote_close", "footnote_anchor"
+        ):
+            kept.append(token)
+    return kept
+
+
+def render_block(text: str) -> str:
+    """Markdown paragraphs, lists and tables -> HTML."""
+    md = _parser()
+    env: dict = {}
+    tokens = _without_definitions(md.parse(text, env))
+    rendered = md.renderer.render(tokens, md.options, env)
+    # Markdown tables only put <th> in their header row: those are column headers.
+    return rendered.replace("<th>", '<th scope="col">').replace("<th style", '<th scope="col" style')
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (a table cell, a bullet, a caption) -> HTML without a paragraph."""
+    md = _parser()
+    env: dict = {}
+    return md.renderer.render(md.parseInline(text, env), md.options, env)
+
+
+def cited_keys(text: str) -> list[str]:
+    """Footnote keys cited in a Markdown text, in order (for checks before rendering)."""
+    return FOOTNOTE_REF.findall(render_block(text))
