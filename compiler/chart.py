@@ -24,7 +24,7 @@ _BAND_COLOURS = {
 
 
 def _x(percent: float) -> float:
-    return LABEL_W + (WIDTH - LABEL_W - 20) * max(0.0, min(100.0, percent)) / 100
+    return LABEL_W + (WIDTH - LABEL_W - 50) * max(0.0, min(100.0, percent)) / 100
 
 
 def _band_for(percent: float, thresholds: Sequence[tuple[float, str]]) -> str:
@@ -61,7 +61,7 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float]], th
             f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" font-size="12" text-anchor="end" fill="#111">'
             f"{escape(short)}</text>"
             f'<rect x="{LABEL_W}" y="{y}" width="{max(1.0, _x(percent) - LABEL_W):.1f}" height="{BAR_H}" fill="{colour}"/>'
-            f'<text x="{min(_x(percent) + 4, WIDTH - 40):.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="12" fill="#111">'
+            f'<text x="{_x(percent) + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="12" fill="#111">'
             f"{percent:.0f}%</text>"
         )
     parts.append(

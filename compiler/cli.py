@@ -197,6 +197,40 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder; each inspection goes to OUT/<slug>/.")
+@click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]), default="all",
+              show_default=True, help="Which documents to write (ratings.json is always written).")
+def build(paths: tuple[str, ...], out_dir: str, output_format: str) -> None:
+    """Build HTML and PDF reports (and ratings.json) for each inspection.
+
+    PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders;
+    default: every inspection under inspections/. An inspection with errors writes nothing;
+    the others are still built, and the exit code is 1.
+    """
+    from .build import FORMATS, build_inspection
+
+    if not paths:
+        if not Path("inspections").is_dir():
+            raise click.UsageError("no PATH given and no inspections/ folder here")
+        paths = ("inspections",)
+    formats = FORMATS if output_format == "all" else (output_format,)
+    failed = 0
+    for path in _inspection_paths(paths):
+        result = build_inspection(path, out_dir, formats)
+        print_diagnostics(result.diagnostics)
+        counts = _summary(len(result.diagnostics.errors), len(result.diagnostics.warnings))
+        if result.ok:
+            names = ", ".join(p.name for p in result.outputs)
+            echo(f"built {result.slug}: {names} -> {Path(out_dir) / result.slug} ({counts})")
+        else:
+            failed += 1
+            echo(f"failed {result.slug}: nothing written ({counts})")
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+@main.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--framework", "framework_id", required=True, metavar="ID",
               help="Rating framework of the report (see `inspection frameworks`).")

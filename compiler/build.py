@@ -1,0 +1,72 @@
+"""Inspection folder -> files in build/<slug>/: ratings.json, <slug>.html and <slug>.pdf.
+
+Everything is rendered in memory first and written only when the inspection has no errors,
+so a failed build leaves the previous outputs in place.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .diagnostics import Diagnostics, Span
+from .output import write_atomic
+from .pipeline import compile_inspection
+from .render_html import TEMPLATES_DIR, render_html
+from .scoring import result_to_json
+from .validate import inspection_entry
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class BuildResult:
+    slug: str
+    outputs: list[Path] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.has_errors()
+
+
+def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str], list[str]]:
+    """The rendered files of one rated inspection by file name, and the PDF renderer's warnings."""
+    formats = set(formats)
+    unknown = formats - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown output format(s): {', '.join(sorted(unknown))}")
+    slug = rated.slug
+    files: dict[str, bytes | str] = {
+        "ratings.json": json.dumps(result_to_json(slug, rated.result), indent=2, ensure_ascii=False) + "\n"
+    }
+    warnings: list[str] = []
+    if "html" in formats:
+        files[f"{slug}.html"] = render_html(rated, media="screen")
+    if "pdf" in formats:
+        from .render_pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
+
+        files[f"{slug}.pdf"] = render_pdf(
+            render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/", warnings=warnings
+        )
+    return files, warnings
+
+
+def build_inspection(
+    path: Path | str, out_dir: Path | str, formats: Iterable[str] = FORMATS, rules_file: Path | str | None = None
+) -> BuildResult:
+    """Compile one inspection and write its outputs to `out_dir/<slug>/`; nothing on errors."""
+    compiled = compile_inspection(path, rules_file)
+    result = BuildResult(compiled.slug, [], compiled.diagnostics, list(compiled.files))
+    if compiled.rated is None or compiled.diagnostics.has_errors():
+        return result
+    rendered, warnings = render_outputs(compiled.rated, formats)
+    entry = Span(str(inspection_entry(path)))
+    for message in dict.fromkeys(warnings):  # WeasyPrint repeats some warnings per element
+        result.diagnostics.warning("pdf-render", f"PDF renderer: {message}", entry)
+    target = Path(out_dir) / compiled.slug
+    for name, data in rendered.items():
+        result.outputs.append(write_atomic(target / name, data))
+    return result
