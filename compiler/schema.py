@@ -6,7 +6,8 @@ from typing import Any
 
 from .model import Inspection
 
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# Draft-07: the dialect editor plugins (yaml-language-server) validate fully; the schema uses no later keyword.
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID = "urn:inspection-compiler:schema:inspection"
 SCHEMA_TITLE = "Inspection report source (inspection.yaml)"
 SCHEMA_FILE_NAME = ".schema.json"

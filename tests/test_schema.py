@@ -1,4 +1,4 @@
-"""The JSON Schema of inspection.yaml: a valid 2020-12 schema that agrees with the model."""
+"""The JSON Schema of inspection.yaml: a valid draft-07 schema that agrees with the model."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2025, 3, 14)
 
 
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(inspection_schema(framework_ids()))
+def _validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(inspection_schema(framework_ids()))
 
 
 def _data(tmp_path: Path, text: str):
@@ -34,10 +34,11 @@ def _data(tmp_path: Path, text: str):
     return source.data
 
 
-def test_schema_is_a_valid_2020_12_schema_with_an_id():
+def test_schema_is_a_valid_draft_07_schema_with_an_id():
     schema = inspection_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert jsonschema.validators.validator_for(schema) is jsonschema.Draft7Validator
     assert schema["$id"] == SCHEMA_ID
     assert schema["title"]
     assert set(schema["required"]) == {"framework", "meta"}
