@@ -195,7 +195,6 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
         echo(_ratings_table(compiled.rated))
 
 
-
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
@@ -299,6 +298,7 @@ def schema(out: str | None) -> None:
 
     write_atomic(out, text)
     echo(f"Wrote {out}", err=True)
+
 
 def _ratings_table(rated) -> str:
     """The ratings in the terminal: standards by domain, or FJI themes; score, overall, assumptions."""

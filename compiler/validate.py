@@ -380,8 +380,7 @@ class _YamlText:
         return self.starts[line - 1] + span.column - 1
 
     def span_at(self, path: str, offset: int) -> Span:
-        line = self.text.count("\n", 0, offset) + 1
-        return Span(path, line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1)
+        return _span_in_text(path, self.text, offset)
 
 
 def _span_in_text(path: str, text: str, offset: int) -> Span:
