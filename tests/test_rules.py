@@ -1,0 +1,184 @@
+"""Rules files: every framework version loads, holds the published rules and wording, and a broken
+rules file is refused with positioned diagnostics."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compiler.diagnostics import CompileError, Diagnostics
+from compiler.ruleset import RULES_DIR, framework_ids, list_frameworks, load_ruleset
+
+FRAMEWORKS = ["fji-2013", "standards-2018", "standards-2021", "standards-2021-joint-working", "standards-2024"]
+
+
+def test_the_five_framework_versions_are_listed():
+    assert framework_ids() == FRAMEWORKS
+    assert [r.id for r in list_frameworks()] == FRAMEWORKS
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS[1:])
+def test_standards_rules_hold_the_published_bands_points_and_overall(framework):
+    rules = load_ruleset(framework)
+    assert [(b.min, b.rating.value, b.label) for b in rules.bands] == [
+        (80, "Outstanding", "Large majority"),
+        (65, "Good", "Reasonable majority"),
+        (50, "Requires improvement", "Too few"),
+        (0, "Inadequate", "Minority"),
+    ]
+    assert {k.value: v for k, v in rules.points.items()} == {
+        "Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
+    assert rules.overall.max == 36
+    assert [(b.min, b.rating.value) for b in rules.overall.bands] == [
+        (31, "Outstanding"), (19, "Good"), (7, "Requires improvement"), (0, "Inadequate")]
+    assert rules.overall.assumption is not None and rules.overall.assumption.text
+    assert rules.min_cases.value == 5 and rules.min_cases.assumption.text
+    assert (rules.discretion.boundary_margin, rules.discretion.small_sample, rules.discretion.max_bands) == (5, 5, 1)
+    core = [s.id for d in rules.domains if d.counts_to_score for s in d.standards]
+    assert core == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4"]
+
+
+@pytest.mark.parametrize(
+    "framework, name_3_4, method_3_4, kqs_3_4, has_4_1, limited, listed_unrated",
+    [
+        ("standards-2018", "Joint working", "case-based", 2, False, False, False),
+        ("standards-2021", "Out-of-court disposal policy and provision", "qualitative", 3, True, True, False),
+        ("standards-2021-joint-working", "Joint working", "case-based", 2, True, True, False),
+        ("standards-2024", "Out-of-court disposal policy and provision", "qualitative", 3, True, True, True),
+    ],
+)
+def test_what_distinguishes_the_versions(framework, name_3_4, method_3_4, kqs_3_4, has_4_1, limited, listed_unrated):
+    rules = load_ruleset(framework)
+    standard = rules.standard("3.4")
+    assert (standard.name, standard.method, len(standard.key_questions)) == (name_3_4, method_3_4, kqs_3_4)
+    assert (rules.standard("4.1") is not None) == has_4_1
+    if has_4_1:
+        resettlement = rules.domain_of("4.1")
+        assert resettlement.counts_to_score is False and resettlement.optional is True
+        assert rules.standard("4.1").method == "qualitative"
+    limits = [(j.standard, j.when.value, j.blocks.value, j.cap.value) for j in rules.limiting_judgements]
+    assert limits == ([("4.1", "Inadequate", "Outstanding", "Good")] if limited else [])
+    assert rules.show_unrated_in_table is listed_unrated
+
+
+@pytest.mark.parametrize(
+    "framework, counts",
+    [
+        # prompts per key question where the versions differ (framework-rules section 2)
+        ("standards-2018", {"2.1.1": 7, "2.2.1": 6, "2.3.1": 7, "2.4.1": 4, "2.4.3": 4, "3.1.1": 7, "3.2.1": 7,
+                            "3.3.1": 5, "3.3.3": 2, "3.4.1": 6, "3.4.2": 2}),
+        ("standards-2021", {"2.1.1": 9, "2.2.1": 7, "2.3.1": 8, "2.4.1": 7, "2.4.3": 3, "3.1.1": 9, "3.2.1": 8,
+                            "3.3.1": 6, "3.3.3": 2, "3.1.2": 2, "3.2.2": 3}),
+    ],
+)
+def test_prompt_counts_per_version(framework, counts):
+    rules = load_ruleset(framework)
+    questions = {q.id: q for d in rules.domains for s in d.standards for q in s.key_questions}
+    assert {qid: len(questions[qid].prompts) for qid in counts} == counts
+    for question in questions.values():
+        assert [p.id for p in question.prompts] == [chr(ord("a") + i) for i in range(len(question.prompts))]
+
+
+def test_framework_wording_differs_where_the_versions_do():
+    older, newer = load_ruleset("standards-2018"), load_ruleset("standards-2021")
+    assert older.standard("1.1").key_questions[0].text.startswith("Is there a clear local vision")
+    assert newer.standard("1.1").key_questions[0].text.startswith("Is there an effective local vision")
+    assert len(older.standard("1.2").key_questions) == 4
+    assert newer.standard("1.2").key_questions[4].text == "Do managers pay sufficient attention to staff engagement?"
+    assert "holistic" in newer.standard("2.2").statement and "analytical" in newer.standard("3.2").statement
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS[1:])
+def test_every_key_question_and_prompt_is_a_question(framework):
+    rules = load_ruleset(framework)
+    for domain in rules.domains:
+        for standard in domain.standards:
+            for question in standard.key_questions:
+                assert question.text.endswith("?"), question.id
+                assert question.id.startswith(standard.id + ".")
+                assert all(p.text.endswith("?") and "…" not in p.text for p in question.prompts), question.id
+
+
+def test_fji_rules():
+    rules = load_ruleset("fji-2013")
+    assert rules.family == "themes" and rules.overall is None
+    assert [(t.id, t.scored) for t in rules.themes] == [
+        ("reducing-reoffending", True), ("protecting-the-public", True), ("protecting-children", True),
+        ("sentence-served", True), ("governance", False)]
+    assert [(b.min, b.descriptor.value, b.stars) for b in rules.theme_bands] == [
+        (80, "Very good", 4), (65, "Good", 3), (50, "Unsatisfactory", 2), (0, "Poor", 1)]
+
+
+# --------------------------------------------------------------------------- refusing broken rules files
+
+
+def broken(tmp_path: Path, old: str, new: str, source: str = "standards-2021") -> Path:
+    text = (RULES_DIR / f"{source}.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "rules.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, fragment: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if fragment in line)
+
+
+def refused(path: Path) -> list:
+    diagnostics = Diagnostics()
+    with pytest.raises(CompileError):
+        load_ruleset(path, diagnostics)
+    assert diagnostics.errors
+    return diagnostics.errors
+
+
+def test_a_rules_file_given_by_path_loads():
+    rules = load_ruleset(RULES_DIR / "standards-2018.yaml")
+    assert rules.id == "standards-2018"
+
+
+def test_unknown_framework_id():
+    with pytest.raises(CompileError) as caught:
+        load_ruleset("standards-1999")
+    assert "unknown framework 'standards-1999'" in str(caught.value)
+    assert "standards-2024" in str(caught.value)
+
+
+def test_unknown_format_version_is_refused_at_its_line(tmp_path):
+    path = broken(tmp_path, "format: 1", "format: 2")
+    [error] = refused(path)
+    assert error.code == "rules-format"
+    assert "format 2 is not supported" in error.message
+    assert (error.span.path, error.span.line) == (str(path), line_of(path, "format: 2"))
+
+
+def test_schema_error_is_positioned(tmp_path):
+    path = broken(tmp_path, "  rating: Good\n  label: Reasonable majority", "  rating: Great\n  label: Reasonable majority")
+    errors = refused(path)
+    assert errors[0].code == "rules-schema"
+    assert errors[0].span.line == line_of(path, "rating: Great")
+
+
+def test_duplicate_standard_id_is_refused(tmp_path):
+    path = broken(tmp_path, "  - id: '1.2'\n", "  - id: '1.1'\n")
+    errors = refused(path)
+    assert any(e.code == "rules-inconsistent" and "'1.1' is used twice" in e.message for e in errors)
+
+
+def test_bands_must_descend(tmp_path):
+    path = broken(tmp_path, "- min: 65\n", "- min: 85\n")
+    errors = refused(path)
+    assert any("highest minimum down" in e.message for e in errors)
+
+
+def test_key_question_numbered_outside_its_standard_is_refused(tmp_path):
+    path = broken(tmp_path, "    - id: 1.1.2\n", "    - id: 1.2.9\n")
+    errors = refused(path)
+    assert any("not numbered within standard '1.1'" in e.message and e.span.line == line_of(path, "id: 1.2.9")
+               for e in errors)
+
+
+def test_limiting_judgement_on_an_unknown_standard_is_refused(tmp_path):
+    path = broken(tmp_path, "- standard: '4.1'", "- standard: '4.2'")
+    errors = refused(path)
+    assert any("unknown standard '4.2'" in e.message for e in errors)
