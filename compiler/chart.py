@@ -84,7 +84,8 @@ def kq_chart(standard_id: str, standard_name: str, key_questions: Sequence[Any],
         if kq.percent is None:
             continue
         rule = kq_rules.get(kq.id)
-        label = (rule.short if rule is not None and rule.short else kq.text)
+        label = rule.short if rule is not None and rule.short else kq.text
+        label = label[:1].upper() + label[1:]
         rows.append((label, float(kq.percent)))
     thresholds = [(band.min, band.rating.value) for band in rules.bands]
     described = "; ".join(f"{label}: {percent:.0f}%" for label, percent in rows)

@@ -1,41 +1,32 @@
-"""Fixtures for the render and build tests: small rated inspections built without the scorer."""
+"""Fixtures for the render and build tests: two small inspections rated by the real pipeline under cut-down rules files."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from compiler.diagnostics import Diagnostics
-from compiler.model import RatedInspection, RatingResult
-from compiler.ruleset import RuleSet
-from compiler.source import load_yaml
-from compiler.validate import load_inspection
+from compiler.model import RatedInspection
+from compiler.pipeline import compile_inspection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 
 
-def _load(path: Path):
-    diagnostics = Diagnostics()
-    source = load_yaml(path, diagnostics)
-    assert source is not None and not diagnostics.has_errors(), [d.format() for d in diagnostics]
-    return source.data
+RULES_FILES = {"standards": FIXTURES / "standards" / "rules.yaml", "themes": FIXTURES / "themes" / "rules.yaml"}
 
 
 def fixture_rated(name: str, **changes) -> RatedInspection:
-    """The rated fixture `name` ('standards' or 'themes'); `changes` replace top-level source keys."""
-    folder = FIXTURES / name
-    inspection, diagnostics, _ = load_inspection(folder)
-    assert inspection is not None, [d.format() for d in diagnostics]
+    """The fixture `name` ('standards' or 'themes') through the real pipeline; `changes` replace
+    top-level fields of the source after validation (for variations such as a layout)."""
+    compiled = compile_inspection(FIXTURES / name, RULES_FILES[name])
+    assert compiled.rated is not None, [d.format() for d in compiled.diagnostics]
+    rated = compiled.rated
     if changes:
-        inspection = inspection.model_copy(update=changes)
-    rules = RuleSet.model_validate(_load(folder / "rules.yaml"))
-    result = RatingResult.model_validate(_load(folder / "result.yaml"))
-    return RatedInspection(slug=f"fixture-{name}", inspection=inspection, rules=rules, result=result)
+        rated = rated.model_copy(update={"inspection": rated.inspection.model_copy(update=changes)})
+    return rated
 
 
 @pytest.mark.parametrize("name", ["standards", "themes"])
-def test_fixtures_are_consistent(name):
-    rated = fixture_rated(name)
-    ids = {s.id for s in rated.result.standards} | {t.id for t in rated.result.themes}
-    declared = {s.id for d in rated.rules.domains for s in d.standards} | {t.id for t in rated.rules.themes}
-    assert ids and ids <= declared
+def test_fixtures_compile_without_problems(name):
+    compiled = compile_inspection(FIXTURES / name, RULES_FILES[name])
+    assert compiled.rated is not None
+    assert not compiled.diagnostics.errors and not compiled.diagnostics.warnings

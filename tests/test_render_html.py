@@ -1,0 +1,324 @@
+"""render_html: the HTML read back for order, headings, tables, ratings, footnotes and charts."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from compiler.model import Rating
+from compiler.render_html import render_html
+from test_render_support import fixture_rated
+
+
+class Page(HTMLParser):
+    """A small DOM summary: headings, tables, text and attributes of interest."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[str, str]] = []
+        self.tables: list[dict] = []
+        self.elements: list[tuple[str, dict]] = []
+        self._heading: list | None = None
+        self._caption: list | None = None
+        self._cell: list | None = None
+        self._row: list | None = None
+        self._strong = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.elements.append((tag, attrs))
+        if tag in ("h1", "h2", "h3", "h4"):
+            self._heading = [tag, ""]
+        elif tag == "table":
+            self.tables.append({"caption": None, "rows": [], "class": attrs.get("class", "")})
+        elif tag == "caption":
+            self._caption = [""]
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("th", "td") and self._row is not None:
+            self._cell = [tag, attrs, "", False]
+        elif tag == "strong":
+            self._strong += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2", "h3", "h4") and self._heading:
+            self.headings.append((self._heading[0], " ".join(self._heading[1].split())))
+            self._heading = None
+        elif tag == "caption" and self._caption is not None:
+            self.tables[-1]["caption"] = " ".join(self._caption[0].split())
+            self._caption = None
+        elif tag in ("th", "td") and self._cell is not None:
+            self._row.append(tuple(self._cell))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.tables[-1]["rows"].append(self._row)
+            self._row = None
+        elif tag == "strong":
+            self._strong -= 1
+
+    def handle_data(self, data):
+        if self._heading is not None:
+            self._heading[1] += data
+        if self._caption is not None:
+            self._caption[0] += data
+        if self._cell is not None:
+            self._cell[2] += data
+            if self._strong and data.strip():
+                self._cell[3] = True
+
+
+@pytest.fixture(scope="module")
+def standards():
+    return fixture_rated("standards")
+
+
+@pytest.fixture(scope="module")
+def page(standards):
+    return Page(render_html(standards))
+
+
+def _h2s(page: Page) -> list[str]:
+    return [text for tag, text in page.headings if tag == "h2" and text not in ("Acknowledgements",) and
+            not text.startswith(("The role of", "©", "Published by"))]
+
+
+def test_sections_follow_the_standards_layout(page):
+    assert _h2s(page) == [
+        "Contents", "Foreword", "Ratings", "Executive summary", "Recommendations", "Background",
+        "Contextual facts", "1. Organisational delivery", "2. Court disposals",
+        "Annexe 1: Methodology", "Annexe 2: Inspection data", "Annexe 3: Rules applied",
+    ]
+
+
+def test_landmarks_skip_link_and_language(standards, page):
+    tags = [tag for tag, _ in page.elements]
+    for landmark in ("header", "nav", "main", "footer"):
+        assert landmark in tags
+    links = [a for tag, a in page.elements if tag == "a"]
+    assert links[0].get("href") == "#main" and "skip-link" in links[0].get("class", "")
+    html_attrs = next(a for tag, a in page.elements if tag == "html")
+    assert html_attrs["lang"] == standards.inspection.meta.language
+    assert not any(tag == "script" for tag in tags)
+
+
+def test_every_table_has_a_caption_and_every_header_a_scope(page):
+    assert page.tables
+    for table in page.tables:
+        assert table["caption"], table
+        for row in table["rows"]:
+            for tag, attrs, _text, _bold in row:
+                if tag == "th":
+                    assert attrs.get("scope") in ("row", "col", "colgroup"), (table["caption"], row)
+
+
+def test_ratings_table_shows_each_rating_as_text_with_its_colour(standards, page):
+    table = next(t for t in page.tables if "ratings" in t["class"])
+    cells = {row[0][2].strip(): row[1] for row in table["rows"] if len(row) == 2}
+    for std in standards.result.standards:
+        tag, attrs, text, _ = cells[f"{std.id} {std.name}"]
+        assert text.strip() == std.rating.value
+        assert f"rating-{std.rating.value.lower().replace(' ', '-')}" in attrs["class"]
+    texts = [" ".join(c[2].split()) for row in table["rows"] for c in row]
+    result = standards.result
+    assert f"Score {result.score}/{result.max_score}" in texts
+    assert "Fieldwork started: January 2023" in texts
+    assert cells["Overall rating"][2].strip() == result.overall.value
+
+
+def test_optional_domain_rows_hidden_unless_rated(standards):
+    rules = standards.rules
+    extra = standards.result.standards[0].model_copy(update={
+        "id": "4.1", "name": "Resettlement policy and provision", "domain": "4",
+        "rating": Rating.NOT_RATED, "points": None, "counts_to_score": False,
+    })
+    result = standards.result.model_copy(update={"standards": [*standards.result.standards, extra]})
+    hidden = Page(render_html(standards.model_copy(update={"result": result})))
+    table = next(t for t in hidden.tables if "ratings" in t["class"])
+    assert not any("4.1" in c[2] for row in table["rows"] for c in row)
+    shown_rules = rules.model_copy(update={"show_unrated_in_table": True})
+    shown = render_html(standards.model_copy(update={"result": result, "rules": shown_rules}))
+    table = next(t for t in Page(shown).tables if "ratings" in t["class"])
+    rows = [" ".join(c[2].split()) for row in table["rows"] for c in row]
+    assert "4.1 Resettlement policy and provision" in rows and "Not rated" in rows
+    assert "4. Resettlement" in " ".join(rows)
+
+
+def test_lowest_key_question_percentage_is_bold_and_only_it(standards, page):
+    for std in standards.result.standards:
+        if std.method != "case-based":
+            continue
+        table = next(t for t in page.tables if t["caption"] == f"Key questions for {std.id}. {std.name}")
+        body = [row for row in table["rows"] if row[0][0] == "th" and row[0][1].get("scope") == "row"]
+        assert len(body) == len(std.key_questions)
+        for row, kq in zip(body, std.key_questions):
+            assert row[0][2].strip().startswith(kq.text)
+            assert row[-1][2].strip().startswith(f"{kq.percent:.0f}%")
+            assert row[-1][3] is kq.lowest
+
+
+def test_lowest_key_question_footnote_on_each_rating_lead(standards):
+    html = render_html(standards)
+    leads = re.findall(r'<p class="rating-lead">Our rating<sup class="fnref" id="fnref-(\d+)">', html)
+    case_based = [s for s in standards.result.standards if s.method == "case-based"]
+    assert len(leads) == len(case_based)
+    for number in leads:
+        note = re.search(rf'<li id="fn-{number}" value="{number}">(.*?)</li>', html).group(1)
+        assert "lowest key-question result" in note and "bold" in note
+
+
+def test_chart_has_a_text_alternative_with_each_percentage(standards):
+    html = render_html(standards)
+    svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    case_based = [s for s in standards.result.standards if s.method == "case-based"]
+    assert len(svgs) == len(case_based)
+    for svg, std in zip(svgs, case_based):
+        assert 'role="img"' in svg and "aria-labelledby" in svg
+        title = re.search(r"<title[^>]*>(.*?)</title>", svg).group(1)
+        desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
+        assert std.id in title
+        for kq in std.key_questions:
+            assert f"{kq.percent:.0f}%" in desc
+        for band in standards.rules.bands:
+            if band.min > 0:
+                assert f"{band.min:g}%" in desc
+                assert f'>{band.min:g}%</text>' in svg
+
+
+def test_footnotes_numbered_in_reading_order_and_listed_per_section(standards):
+    html = render_html(standards)
+    refs = [int(n) for n in re.findall(r'<sup class="fnref"(?: id="fnref-\d+")?><a href="#fn-(\d+)"', html)]
+    firsts = list(dict.fromkeys(refs))
+    assert firsts == list(range(1, len(firsts) + 1))
+    listed = [int(n) for n in re.findall(r'<li id="fn-(\d+)"', html)]
+    assert listed == firsts
+    foreword = html[html.index('id="sec-foreword"'):html.index('id="sec-ratings"')]
+    assert "The report covers work with children." in foreword  # its note ends its own section
+    # The population note is cited in the background and again in a table caption: one number.
+    pop = re.search(r'<li id="fn-(\d+)" value="\d+">Population estimate', html).group(1)
+    assert refs.count(int(pop)) == 2
+
+
+def test_print_footnotes_float_at_the_citation(standards):
+    html = render_html(standards, media="print")
+    assert 'class="footnotes"' not in html
+    assert html.count('<span class="footnote">The report covers work with children.</span>') == 1
+    assert "float: footnote" in html
+
+
+def test_recommendations_numbered_across_groups_with_count_sentence(standards):
+    html = render_html(standards)
+    section = html[html.index('id="sec-recommendations"'):]
+    section = section[:section.index("</section>")]
+    numbers = [int(n) for n in re.findall(r'<li value="(\d+)">', section)]
+    total = sum(len(g.items) for g in standards.inspection.recommendations.groups)
+    assert numbers == list(range(1, total + 1))
+    assert "We make three recommendations (3 in all)." in section
+    groups = standards.inspection.recommendations.groups
+    assert section.index(groups[0].addressee) < section.index(groups[1].addressee)
+
+
+def test_recommendations_without_intro_get_a_neutral_count_sentence(standards):
+    recs = standards.inspection.recommendations.model_copy(update={"intro": None})
+    html = render_html(fixture_rated("standards", recommendations=recs))
+    assert "This report makes three recommendations." in html
+
+
+def test_discretion_statement_generated_from_the_decision(standards):
+    html = render_html(standards)
+    decision = standards.result.standard("2.2").discretion
+    statement = re.search(r'<p class="discretion">(.*?)</p>', html, flags=re.S).group(1)
+    assert decision.from_.value in statement and decision.to.value in statement
+    assert "raised" in statement
+
+
+def test_placed_sections_follow_their_standard_and_respect_in_contents(page):
+    h3s = [text for tag, text in page.headings if tag == "h3"]
+    assert h3s.index("1.1. Governance and leadership") < h3s.index(
+        "Involvement of children and their parents or carers"
+    ) < h3s.index("Diversity") < h3s.index("2.1. Assessment")
+    contents = [a for tag, a in page.elements if tag == "a" and a.get("href", "").startswith("#sec-")]
+    targets = [a["href"] for a in contents]
+    assert "#sec-placed-1-diversity" in targets
+    assert "#sec-placed-1-involvement" not in targets
+
+
+def test_contents_links_resolve_to_ids(page):
+    ids = {a["id"] for _, a in page.elements if "id" in a}
+    links = [a["href"][1:] for tag, a in page.elements if tag == "a" and a.get("href", "").startswith("#")]
+    assert links and all(target in ids for target in links)
+    assert len(ids) == len([a for _, a in page.elements if "id" in a]), "ids must be unique"
+
+
+def test_blocks_render_quotes_examples_and_escape_raw_html(standards):
+    html = render_html(fixture_rated(
+        "standards",
+        foreword=standards.inspection.foreword.model_copy(update={"body": "A <script>alert(1)</script> test"}),
+    ))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<figure class="quote quote-child">' in html and "They listened to me." in html
+    assert '<aside class="example example-practice-example"' in html
+
+
+def test_inspection_data_annex_from_prompt_results(standards):
+    html = render_html(standards)
+    annex = html[html.index('id="sec-annex-2"'):html.index('id="sec-annex-3"')]
+    source = standards.inspection.domains[1].standards[0].key_questions[0]
+    rules_prompt = standards.rules.standard("2.1").key_questions[0].prompts[1]
+    prompt = source.prompts[1]
+    expected = round(prompt.yes * 100 / prompt.of)
+    assert re.search(rf"b\) {re.escape(rules_prompt.text)}</th><td class=\"num\">{expected}%</td>", annex.replace("&#39;", "'"))
+
+
+def test_rules_annex_generated_from_the_rules_file(standards):
+    html = render_html(standards)
+    annex = html[html.index('id="sec-annex-3"'):]
+    for band in standards.rules.bands:
+        assert band.label in annex
+    for rating, points in standards.rules.points.items():
+        assert re.search(rf"<th scope=\"row\">{rating.value}</th><td class=\"num\">{points}</td>", annex)
+    assert f"score is {standards.result.score} out of {standards.result.max_score}" in annex
+
+
+def test_layout_and_labels_override_the_defaults(standards):
+    labels = standards.inspection.labels.model_copy(update={"foreword": "Introduction", "annex": "Annex"})
+    rated = fixture_rated("standards", layout=["cover", "ratings", "foreword", "annexes"], labels=labels)
+    page = Page(render_html(rated))
+    assert _h2s(page) == ["Ratings", "Introduction", "Annex 1: Methodology", "Annex 2: Inspection data",
+                          "Annex 3: Rules applied"]
+
+
+def test_draft_mark_only_on_drafts(standards):
+    assert standards.inspection.status == "draft"
+    assert 'class="draft-mark"' in render_html(standards)
+    assert 'class="draft-mark"' in render_html(standards, media="print")
+    final = render_html(fixture_rated("standards", status="final"))
+    assert "draft-mark" not in final.split("<body", 1)[1]
+
+
+def test_themes_layout_order_scores_and_stars():
+    rated = fixture_rated("themes")
+    html = render_html(rated)
+    page = Page(html)
+    assert _h2s(page) == [
+        "Foreword", "Summary", "Recommendations", "Contents",
+        "Theme 1: Reducing the likelihood of reoffending", "Theme 2: Governance",
+        "Appendix 1 Glossary", "Appendix 2 Scoring approach",
+    ]
+    theme = rated.result.theme("reducing-reoffending")
+    assert f"<strong>{theme.percent:.0f}%</strong>" in html
+    stars = re.search(r'aria-label="(\d) stars out of (\d)">([★☆]+)<', html)
+    assert int(stars.group(1)) == theme.stars and stars.group(3).count("★") == theme.stars
+    # Summary parts come from each theme's summary when the source has no executive summary.
+    summary = html[html.index('id="sec-executive-summary"'):html.index('id="sec-recommendations"')]
+    assert "Overall, work to reduce reoffending was good." in summary
+    # Numbered explanation paragraphs skip the boxed illustration.
+    assert re.findall(r'<span class="para-number">([\d.]+)</span>', html) == ["1.1.", "1.2.", "2.1."]
+    # FJI recommendations carry the owner in brackets before the full stop.
+    assert "That the board sets local priorities (Chair of the Management Board)." in html
+
+
+def test_unknown_media_is_refused(standards):
+    with pytest.raises(ValueError):
+        render_html(standards, media="paper")
