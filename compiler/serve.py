@@ -33,6 +33,7 @@ from .validate import inspection_entry
 HOST = "127.0.0.1"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 KEEPALIVE_SECONDS = 10.0
+LOGGED_ERRORS = 5  # the terminal shows the first few; the page lists them all
 
 
 class ServeError(Exception):
@@ -174,10 +175,12 @@ class PreviewServer:
         state = "built" if snapshot.ok else "build failed"
         self.log(f"[{snapshot.epoch}] {state} in {snapshot.seconds * 1000:.0f} ms "
                  f"({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
-        if not snapshot.ok:
-            for diagnostic in snapshot.diagnostics.sorted():
-                if diagnostic.severity.value == "error":
-                    self.log("  " + diagnostic.format().replace("\n", "\n  "))
+        errors_found = snapshot.diagnostics.sorted() if not snapshot.ok else []
+        errors_found = [d for d in errors_found if d.severity.value == "error"]
+        for diagnostic in errors_found[:LOGGED_ERRORS]:
+            self.log("  " + diagnostic.format().replace("\n", "\n  "))
+        if len(errors_found) > LOGGED_ERRORS:
+            self.log(f"  ... and {len(errors_found) - LOGGED_ERRORS} more (all are listed in the page)")
 
     def build_pdf(self) -> tuple[Path | None, Diagnostics | None]:
         """Build the PDF for the current sources (reused while nothing changed)."""
@@ -218,8 +221,9 @@ class PreviewServer:
                     *roots, watch_filter=relevant, step=self.step_ms, stop_event=self._stop,
                     rust_timeout=500, raise_interrupt=False,
                 ):
-                    names = sorted({Path(name).name for _, name in changes})
-                    self.log(f"changed: {', '.join(names)}")
+                    # Editors' temporary files come and go within a save; name only what is left.
+                    names = sorted({Path(name).name for _, name in changes if Path(name).exists()})
+                    self.log(f"changed: {', '.join(names) or 'a file was removed'}")
                     self.rebuild()
                     if self.watch_roots() != roots:
                         break  # the build now reads files elsewhere: watch those too

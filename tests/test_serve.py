@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from compiler import serve
 from compiler.cli import main
 from compiler.ruleset import load_ruleset
 from compiler.scaffold import SOURCE_NAME, create_inspection
-
-serve = pytest.importorskip("compiler.serve")
 
 EVENT_TIMEOUT = 15.0
 SERVICE = "[[placeholder: full name of the inspected service]]"
