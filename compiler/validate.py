@@ -21,7 +21,7 @@ _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 def inspection_entry(path: Path | str) -> Path:
     """The entry file of an inspection given its folder or the entry file itself."""
     path = Path(path)
-    return path / ENTRY_FILE if path.is_dir() else path
+    return path if path.suffix in (".yaml", ".yml") and not path.is_dir() else path / ENTRY_FILE
 
 
 def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, list[SourceFile]]:
