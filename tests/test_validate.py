@@ -249,3 +249,27 @@ def test_missing_entry_file_is_a_diagnostic_not_an_exception(tmp_path):
 def _line_of(path: Path, text: str) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def test_footnote_positions_in_folded_and_quoted_scalars(tmp_path):
+    folder = tmp_path / "folded"
+    shutil.copytree(MINIMAL, folder)
+    entry = folder / "inspection.yaml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace(
+            "    - file: narrative/foreword.md\n",
+            "    - file: narrative/foreword.md\n"
+            "    - text: >-\n"
+            "        A folded paragraph\n"
+            "        with a note.[^nope]\n"
+            '    - text: "A quoted string\n'
+            '        over two lines[^gone]"\n',
+        ),
+        encoding="utf-8",
+    )
+    _, diagnostics, _ = load_inspection(folder)
+    found = sorted((d.span.line, d.span.column, d.message) for d in diagnostics.errors)
+    folded = _line_of(entry, "with a note.[^nope]")
+    quoted = _line_of(entry, "over two lines[^gone]")
+    assert [(line, column) for line, column, _ in found] == [(folded, 21), (quoted, 23)]
+    assert all(d.code == "footnote-undefined" for d in diagnostics.errors)
