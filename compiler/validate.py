@@ -40,8 +40,7 @@ def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, l
     try:
         inspection = Inspection.model_validate(data)
     except ValidationError as exc:
-        for error in _clean_errors(exc.errors(), source):
-            diagnostics.items.append(error)
+        diagnostics.extend(_clean_errors(exc.errors(), source))
         inspection = None
     _check_footnotes(data, source, markdown_files, diagnostics)
     if inspection is not None:
