@@ -226,17 +226,17 @@ def _duplicates(ids: list[str]) -> list[int]:
 def _consistency_problems(rules: RuleSet) -> list[tuple[tuple, str]]:
     """Checks a schema cannot express: unique ids, nested ids, ordered bands, complete points."""
     problems: list[tuple[tuple, str]] = []
+    _check_bands(rules, problems)
+    _check_structure(rules, problems)
+    return problems
 
-    def bands_problems(key: str, mins: list[float]) -> None:
-        if not mins:
-            return
-        if not _descending(mins):
+
+def _check_bands(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:
+    for key, mins in (("bands", [b.min for b in rules.bands]), ("theme_bands", [b.min for b in rules.theme_bands])):
+        if mins and not _descending(mins):
             problems.append(((key,), f"{key} must be listed from the highest minimum down, each lower than the last"))
-        if mins[-1] != 0:
+        if mins and mins[-1] != 0:
             problems.append(((key, len(mins) - 1, "min"), f"the last of {key} must start at 0"))
-
-    bands_problems("bands", [b.min for b in rules.bands])
-    bands_problems("theme_bands", [b.min for b in rules.theme_bands])
     for index, band in enumerate(rules.bands):
         if band.rating not in rules.points:
             problems.append((("bands", index, "rating"), f"rating '{band.rating.value}' has no points"))
@@ -246,41 +246,44 @@ def _consistency_problems(rules: RuleSet) -> list[tuple[tuple, str]]:
             problems.append((("overall", "bands"), "overall bands must descend strictly to a last minimum of 0"))
         if mins and mins[0] > rules.overall.max:
             problems.append((("overall", "bands", 0, "min"), "an overall band starts above the maximum score"))
+    needed = ("bands", "points", "overall", "domains") if rules.family == "standards" else ("themes", "theme_bands")
+    for key in needed:
+        if not getattr(rules, key):
+            problems.append(((), f"a {rules.family} framework needs '{key}'"))
 
-    if rules.family == "standards":
-        for key in ("bands", "points", "overall", "domains"):
-            if not getattr(rules, key):
-                problems.append(((), f"a standards framework needs '{key}'"))
-    else:
-        for key in ("themes", "theme_bands"):
-            if not getattr(rules, key):
-                problems.append(((), f"a themes framework needs '{key}'"))
+
+def _check_structure(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:
+    def twice(loc: tuple, kind: str, item_id: str) -> None:
+        problems.append((loc, f"{kind} id '{item_id}' is used twice"))
 
     for index in _duplicates([d.id for d in rules.domains]):
-        problems.append((("domains", index, "id"), f"domain id '{rules.domains[index].id}' is used twice"))
+        twice(("domains", index, "id"), "domain", rules.domains[index].id)
     all_standards = [s.id for d in rules.domains for s in d.standards]
-    repeated_standards = {all_standards[i] for i in _duplicates(all_standards)}
+    repeated = {all_standards[i] for i in _duplicates(all_standards)}
     for d_index, domain in enumerate(rules.domains):
         for s_index, standard in enumerate(domain.standards):
             s_loc = ("domains", d_index, "standards", s_index)
-            if standard.id in repeated_standards:
-                problems.append((s_loc + ("id",), f"standard id '{standard.id}' is used twice"))
+            if standard.id in repeated:
+                twice(s_loc + ("id",), "standard", standard.id)
             if not standard.id.startswith(domain.id + "."):
                 problems.append((s_loc + ("id",), f"standard '{standard.id}' is not numbered within domain '{domain.id}'"))
             if standard.method == "case-based" and not standard.key_questions:
                 problems.append((s_loc, f"case-based standard '{standard.id}' has no key questions"))
-            for index in _duplicates([q.id for q in standard.key_questions]):
-                problems.append((s_loc + ("key_questions", index, "id"), f"key question id '{standard.key_questions[index].id}' is used twice"))
-            for q_index, question in enumerate(standard.key_questions):
+            questions = standard.key_questions
+            for index in _duplicates([q.id for q in questions]):
+                twice(s_loc + ("key_questions", index, "id"), "key question", questions[index].id)
+            for q_index, question in enumerate(questions):
                 q_loc = s_loc + ("key_questions", q_index)
                 if not question.id.startswith(standard.id + "."):
-                    problems.append((q_loc + ("id",), f"key question '{question.id}' is not numbered within standard '{standard.id}'"))
+                    problems.append(
+                        (q_loc + ("id",), f"key question '{question.id}' is not numbered within standard '{standard.id}'")
+                    )
                 for index in _duplicates([p.id for p in question.prompts]):
-                    problems.append((q_loc + ("prompts", index, "id"), f"prompt id '{question.prompts[index].id}' is used twice"))
-
+                    twice(q_loc + ("prompts", index, "id"), "prompt", question.prompts[index].id)
     for index, limit in enumerate(rules.limiting_judgements):
         if rules.standard(limit.standard) is None:
-            problems.append((("limiting_judgements", index, "standard"), f"limiting judgement names unknown standard '{limit.standard}'"))
+            problems.append(
+                (("limiting_judgements", index, "standard"), f"limiting judgement names unknown standard '{limit.standard}'")
+            )
     for index in _duplicates([t.id for t in rules.themes]):
-        problems.append((("themes", index, "id"), f"theme id '{rules.themes[index].id}' is used twice"))
-    return problems
+        twice(("themes", index, "id"), "theme", rules.themes[index].id)

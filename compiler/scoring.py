@@ -25,7 +25,7 @@ from .model import (
     Standard,
     Theme,
 )
-from .ruleset import DomainRule, RuleSet, StandardRule, ThemeRule
+from .ruleset import Assumption, DomainRule, RuleSet, StandardRule, ThemeRule
 
 Loc = tuple
 # Ratings from worst to best: discretion moves along this scale.
@@ -106,14 +106,6 @@ def _stars_for(descriptor: Descriptor, rules: RuleSet) -> Optional[int]:
     return next((b.stars for b in rules.theme_bands if b.descriptor == descriptor), None)
 
 
-def _assumption_text(rules: RuleSet, assumption_id: str) -> Optional[str]:
-    holders = [rules.overall, rules.discretion, rules.min_cases]
-    for holder in holders:
-        if holder is not None and holder.assumption is not None and holder.assumption.id == assumption_id:
-            return holder.assumption.text
-    return next((a.text for a in rules.assumptions if a.id == assumption_id), None)
-
-
 # --------------------------------------------------------------------------- the scorer
 
 
@@ -129,10 +121,13 @@ class _Scorer:
     def problem(self, loc: Loc, code: str, message: str, severity: Literal["error", "warning"] = "error") -> None:
         self.problems.append(Problem(tuple(loc), code, message, severity))
 
+    def note(self, assumption: Optional[Assumption]) -> None:
+        """Record that an assumption of the rules file was applied (once)."""
+        if assumption is not None and assumption.text not in self.assumptions:
+            self.assumptions.append(assumption.text)
+
     def assume(self, assumption_id: str) -> None:
-        text = _assumption_text(self.rules, assumption_id)
-        if text and text not in self.assumptions:
-            self.assumptions.append(text)
+        self.note(next((a for a in self.rules.assumptions if a.id == assumption_id), None))
 
     # ----------------------------------------------------------------- standards family
 
@@ -157,7 +152,7 @@ class _Scorer:
         max_score = top * len(counted)
         overall = overall_for(score, max_score, rules) if counted else None
         if counted and rules.overall and max_score != rules.overall.max:
-            self.assume(rules.overall.assumption.id if rules.overall.assumption else "")
+            self.note(rules.overall.assumption)
         before = overall
         limits: list[str] = []
         for limit in rules.limiting_judgements:
@@ -183,13 +178,14 @@ class _Scorer:
     def _index(self, ids: list[str], loc: Loc, kind: str, known: set[str]) -> dict[str, int]:
         """Map ids to list positions, reporting unknown and repeated ids."""
         found: dict[str, int] = {}
+        code = kind.replace(" ", "-")
         for index, item in enumerate(ids):
             if item not in known:
                 options = ", ".join(sorted(known)) or "none"
-                self.problem(loc + (index, "id"), f"unknown-{kind.replace(' ', '-')}", f"unknown {kind} '{item}' for framework "
-                             f"'{self.rules.id}' (expected one of: {options})")
+                self.problem(loc + (index, "id"), f"unknown-{code}",
+                             f"unknown {kind} '{item}' for framework '{self.rules.id}' (expected one of: {options})")
             elif item in found:
-                self.problem(loc + (index, "id"), f"duplicate-{kind.replace(' ', '-')}", f"{kind} '{item}' is given twice")
+                self.problem(loc + (index, "id"), f"duplicate-{code}", f"{kind} '{item}' is given twice")
             else:
                 found[item] = index
         return found
@@ -218,8 +214,8 @@ class _Scorer:
         too_small = bool(
             self.rules.min_cases and domain.sample is not None and domain.sample.cases < self.rules.min_cases.value
         )
-        if too_small and domain.not_rated_reason is None and self.rules.min_cases.assumption:
-            self.assume(self.rules.min_cases.assumption.id)
+        if too_small and domain.not_rated_reason is None:
+            self.note(self.rules.min_cases.assumption)
         by_id = self._index([s.id for s in domain.standards], loc + ("standards",), "standard",
                             {s.id for s in domain_rule.standards})
         rated: list[RatedStandard] = []
@@ -357,8 +353,8 @@ class _Scorer:
                 self.problem(loc + ("key_questions",), "standard-no-data",
                              f"standard {rule.id} has no key-question figures to rate it by")
             return self._not_rated(domain_rule, rule, source, None, questions)
-        lowest_value = min(self._band_value(q, source) for q in scored)
-        lowest_ids = {q.id for q in scored if self._band_value(q, source) == lowest_value}
+        lowest_value = min(self._band_value(q) for q in scored)
+        lowest_ids = {q.id for q in scored if self._band_value(q) == lowest_value}
         questions = [q.model_copy(update={"lowest": q.id in lowest_ids}) for q in questions]
         computed = band_for(lowest_value, self.rules)
         rating, decision = computed, None
@@ -377,7 +373,7 @@ class _Scorer:
             counts_to_score=domain_rule.counts_to_score, key_questions=questions,
         )
 
-    def _band_value(self, question: RatedKeyQuestion, source: Standard) -> Fraction:
+    def _band_value(self, question: RatedKeyQuestion) -> Fraction:
         """The value a key question is banded on (the rounded figure, or the exact one)."""
         if self.rules.band_on == "exact" and question.yes is not None and question.of:
             return exact_percent(question.yes, question.of)
@@ -420,7 +416,7 @@ class _Scorer:
         if conditions is None:
             self.problem(d_loc, "discretion-not-allowed", f"framework '{self.rules.id}' allows no professional discretion")
             return None
-        self.assume(conditions.assumption.id if conditions.assumption else "")
+        self.note(conditions.assumption)
         if wanted == Rating.NOT_RATED:
             self.problem(d_loc + ("to",), "discretion-not-rated", "discretion cannot make a standard 'Not rated'")
             return None
