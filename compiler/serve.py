@@ -27,11 +27,11 @@ import watchfiles
 
 from .build import build_inspection
 from .diagnostics import Diagnostics
+from .render_html import TEMPLATES_DIR
 from .ruleset import RULES_DIR
 from .validate import inspection_entry
 
 HOST = "127.0.0.1"
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 KEEPALIVE_SECONDS = 10.0
 LOGGED_ERRORS = 5  # the terminal shows the first few; the page lists them all
 

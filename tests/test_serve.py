@@ -200,6 +200,24 @@ def test_watch_covers_inspection_templates_and_rules(server, inspection, tmp_pat
     assert not server.is_relevant(tmp_path / "elsewhere.txt")
 
 
+def test_a_change_under_the_templates_folder_reloads(inspection, tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "extra.css").write_text("p { color: black; }\n", encoding="utf-8")
+    monkeypatch.setattr(serve, "TEMPLATES_DIR", templates)
+    preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
+    preview.start()
+    events = EventStream(preview.port)
+    try:
+        first, _ = events.next()
+        assert templates in preview.watch_roots()
+        (templates / "extra.css").write_text("p { color: navy; }\n", encoding="utf-8")
+        assert events.next()[0] > first
+    finally:
+        events.close()
+        preview.stop()
+
+
 def test_stop_ends_the_server(inspection):
     preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
     preview.start()
