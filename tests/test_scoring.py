@@ -579,3 +579,47 @@ def test_score_within_maximum_and_overall_follows_the_rules_bands(data):
     assert result.max_score == 3 * len(rated)
     assert result.score == sum(s.points for s in rated)
     assert result.overall.value == reference_overall(result.score, result.max_score, rules)
+
+
+# --------------------------------------------------------------------------- locations point into the YAML
+
+
+def test_problem_locations_are_paths_in_the_yaml_source(tmp_path):
+    from compiler.diagnostics import Diagnostics
+    from compiler.source import load_yaml
+
+    text = """framework: standards-2018
+meta: {service: S, area: A, published: '2020-01', fieldwork: {start: '2019-10-01'}}
+domains:
+  - id: '1'
+    standards:
+      - {id: '1.1', rating: Good}
+      - {id: '1.2', rating: Good}
+      - {id: '1.3', rating: Good}
+      - {id: '1.4', rating: Good}
+  - id: '2'
+    sample: {cases: 10}
+    standards:
+""" + "".join(
+        f"""      - id: '2.{n}'
+        key_questions:
+          - {{id: 2.{n}.1, yes: 9, of: 10}}
+          - {{id: 2.{n}.2, yes: 9, of: 10}}
+          - id: 2.{n}.3
+            yes: {11 if n == 3 else 9}
+            of: 10
+""" for n in range(1, 5)) + """  - id: '3'
+    sample: {cases: 10}
+    standards:
+""" + "".join(
+        f"""      - id: '3.{n}'
+        key_questions:
+""" + "".join(f"          - {{id: 3.{n}.{k}, yes: 9, of: 10}}\n" for k in range(1, 4 if n < 4 else 3))
+        for n in range(1, 5))
+    path = tmp_path / "inspection.yaml"
+    path.write_text(text, encoding="utf-8")
+    source = load_yaml(path, Diagnostics())
+    _, problems = rate(Inspection.model_validate(source.data), RULES["standards-2018"])
+    problem = only_problem(problems, "yes-over-of")
+    assert problem.loc in source.positions
+    assert source.span(problem.loc).line == text.splitlines().index("            yes: 11") + 1
