@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from compiler.pipeline import compile_inspection
 from compiler.placeholders import PLACEHOLDER_RE, check_placeholders, find_in_text, placeholder
 from compiler.ruleset import framework_ids, load_ruleset
 from compiler.scaffold import SOURCE_NAME, ScaffoldError, create_inspection, scaffold_files
-from compiler.schema import SCHEMA_FILE_NAME
+from compiler.schema import SCHEMA_FILE_NAME, inspection_schema
 from compiler.source import load_yaml
 
 TODAY = dt.date(2025, 3, 14)
@@ -49,7 +50,8 @@ def test_scaffold_has_every_section_the_framework_needs(tmp_path, framework_id):
     folder = _new(tmp_path, framework_id)
     text = (folder / SOURCE_NAME).read_text(encoding="utf-8")
     assert text.startswith(f"# yaml-language-server: $schema={SCHEMA_FILE_NAME}\n")
-    assert (folder / SCHEMA_FILE_NAME).is_file()
+    schema = json.loads((folder / SCHEMA_FILE_NAME).read_text(encoding="utf-8"))
+    assert schema == inspection_schema(FRAMEWORKS)
 
     source = load_yaml(folder / SOURCE_NAME, Diagnostics())
     data = source.data
