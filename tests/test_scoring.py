@@ -14,7 +14,10 @@ from compiler.ruleset import load_ruleset
 from compiler.scoring import RATING_SCALE, overall_for, rate, result_to_json
 
 I, RI, G, O, NR = "Inadequate", "Requires improvement", "Good", "Outstanding", "Not rated"
-RULES = {fid: load_ruleset(fid) for fid in ("standards-2018", "standards-2021", "standards-2024", "fji-2013")}
+RULES = {
+    fid: load_ruleset(fid)
+    for fid in ("standards-2018", "standards-2021", "standards-2021-joint-working", "standards-2024", "fji-2013")
+}
 META = {"service": "Test Youth Justice Service", "area": "Testshire", "published": "2024-01",
         "fieldwork": {"start": "2023-10-02"}}
 
@@ -421,6 +424,17 @@ def test_limiting_judgement_caps_outstanding_at_good():
 def test_limiting_judgement_leaves_lower_ratings_alone():
     result, _ = run(standards_data(qualitative=G, yes=7, of=10, resettlement=I))
     assert result.overall.value == G and result.limits_applied == []
+
+
+def test_transition_version_rates_joint_working_from_cases_and_limits_by_resettlement():
+    data = standards_data("standards-2021-joint-working", qualitative=O, resettlement=I)
+    set_kq(data, "3.4", 1, yes=3, of=3)
+    result, problems = run(data)
+    assert problems == []
+    joint = result.standard("3.4")
+    assert (joint.name, joint.method, joint.computed.value) == ("Joint working", "case-based", O)
+    assert (result.score, result.overall.value) == (36, G)
+    assert result.limits_applied
 
 
 def test_optional_resettlement_absent_is_omitted_in_2021_and_listed_not_rated_in_2024():
