@@ -1,0 +1,97 @@
+"""build_inspection and `inspection build`: outputs written atomically, nothing on errors."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from compiler.build import build_inspection
+from compiler.cli import main
+from compiler.scoring import result_to_json
+from test_render_support import FIXTURES, RULES_FILES, fixture_rated
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_html_build_writes_html_and_ratings_json(tmp_path):
+    result = build_inspection(FIXTURES / "standards", tmp_path, {"html"}, RULES_FILES["standards"])
+    assert result.ok and result.slug == "standards"
+    names = sorted(p.name for p in result.outputs)
+    assert names == ["ratings.json", "standards.html"]
+    folder = tmp_path / "standards"
+    rated = fixture_rated("standards")
+    assert json.loads((folder / "ratings.json").read_text()) == json.loads(
+        json.dumps(result_to_json("standards", rated.result))
+    )
+    html = (folder / "standards.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and rated.inspection.meta.service in html
+    assert any(p.name == "inspection.yaml" for p in result.files)
+
+
+def test_pdf_build_writes_a_pdf(tmp_path):
+    result = build_inspection(FIXTURES / "themes", tmp_path, {"pdf"}, RULES_FILES["themes"])
+    assert result.ok
+    pdf = tmp_path / "themes" / "themes.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert not (tmp_path / "themes" / "themes.html").exists()
+
+
+def test_html_only_build_does_not_import_weasyprint(tmp_path):
+    script = (
+        "import sys\n"
+        "from compiler.build import build_inspection\n"
+        f"r = build_inspection({str(FIXTURES / 'standards')!r}, {str(tmp_path)!r}, {{'html'}}, "
+        f"{str(RULES_FILES['standards'])!r})\n"
+        "assert r.ok, r.diagnostics\n"
+        "print('weasyprint' in sys.modules, 'compiler.render_pdf' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "False"]
+    assert (tmp_path / "standards" / "standards.html").exists()
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "src" / "standards"
+    shutil.copytree(FIXTURES / "standards", folder)
+    entry = folder / "inspection.yaml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace('      - id: "1.1"\n        rating: Good', '      - id: "1.1"\n        rating: Superb'))
+    return folder
+
+
+def test_errors_write_nothing_and_keep_previous_outputs(tmp_path):
+    out = tmp_path / "out"
+    previous = out / "standards" / "standards.html"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("previous build")
+    result = build_inspection(_broken_copy(tmp_path), out, {"html", "pdf"}, RULES_FILES["standards"])
+    assert not result.ok and result.outputs == []
+    assert [d.span.line for d in result.diagnostics.errors]
+    assert previous.read_text() == "previous build"
+    assert sorted(p.name for p in previous.parent.iterdir()) == ["standards.html"]
+
+
+def test_cli_builds_a_real_inspection_by_default_into_build(tmp_path, monkeypatch):
+    inspections = tmp_path / "inspections"
+    shutil.copytree(ROOT / "inspections" / "powys-2013", inspections / "powys-2013")
+    shutil.copytree(FIXTURES / "standards", inspections / "riverside")  # names fixture rules: fails
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(main, ["build", "--format", "html"])
+    assert run.exit_code == 1, run.output
+    lines = run.output.splitlines()
+    assert any(line.startswith("built powys-2013: ratings.json, powys-2013.html") for line in lines)
+    assert any(line.startswith("failed riverside: nothing written") for line in lines)
+    assert (tmp_path / "build" / "powys-2013" / "powys-2013.html").exists()
+    assert (tmp_path / "build" / "powys-2013" / "ratings.json").exists()
+    assert not (tmp_path / "build" / "riverside").exists()
+
+
+def test_cli_build_help_and_usage_error(tmp_path, monkeypatch):
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--help"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(main, ["build"]).exit_code == 2  # no PATH and no inspections/ here

@@ -1,0 +1,157 @@
+"""render_pdf: the PDF read back for order, contents page numbers, bookmarks, metadata, fonts and tags."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from compiler.render_html import TEMPLATES_DIR, build_view, render_html
+from compiler.render_pdf import render_pdf
+from test_render_support import fixture_rated
+
+BASE_URL = TEMPLATES_DIR.as_uri() + "/"
+
+
+@pytest.fixture(scope="module")
+def rated():
+    return fixture_rated("standards")
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(rated):
+    return render_pdf(render_html(rated, media="print"), BASE_URL)
+
+
+@pytest.fixture(scope="module")
+def reader(pdf_bytes):
+    return PdfReader(io.BytesIO(pdf_bytes))
+
+
+@pytest.fixture(scope="module")
+def pages(reader):
+    return [page.extract_text() for page in reader.pages]
+
+
+def _outline(reader) -> list[tuple[int, str, int]]:
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def _contents_numbers(pages, labels) -> dict[str, int]:
+    contents_page = next(text for text in pages if text.lstrip().startswith("Contents"))
+    numbers = {}
+    for label in labels:
+        match = re.search(rf"^{re.escape(label)}\s*\.*\s*(\d+)\s*$", contents_page, flags=re.M)
+        assert match, f"{label!r} not in the contents"
+        numbers[label] = int(match.group(1))
+    return numbers
+
+
+def test_contents_page_numbers_point_at_the_headings(rated, pages):
+    entries = build_view(rated, "print").contents
+    numbers = _contents_numbers(pages, [e.label for e in entries])
+    for entry in entries:
+        page_text = pages[numbers[entry.label] - 1]
+        lines = [line.strip() for line in page_text.splitlines()]
+        assert entry.label in lines, f"{entry.label!r} is not a heading on page {numbers[entry.label]}"
+
+
+def test_outline_has_every_section_and_standard_at_the_contents_pages(rated, reader, pages):
+    entries = build_view(rated, "print").contents
+    outline = _outline(reader)
+    titles = [title for _, title, _ in outline]
+    assert titles[0] == "Contents"
+    assert titles[1:] == [e.label for e in entries]
+    numbers = _contents_numbers(pages, [e.label for e in entries])
+    for (depth, title, page), entry in zip(outline[1:], entries):
+        assert depth == entry.level - 1
+        assert page == numbers[title]
+
+
+def test_sections_appear_in_layout_order_in_the_text(rated, pages):
+    entries = build_view(rated, "print").contents
+    numbers = _contents_numbers(pages, [e.label for e in entries])
+    assert [numbers[e.label] for e in entries] == sorted(numbers.values())
+    body, position = "\n".join(pages[2:]), 0  # after the cover and the contents page
+    for entry in entries:  # each heading is found after the one before it
+        match = re.compile(rf"^{re.escape(entry.label)}$", flags=re.M).search(body, position)
+        assert match, f"{entry.label!r} missing or out of order"
+        position = match.end()
+
+
+def test_metadata_language_and_dates(rated, reader):
+    meta = reader.metadata
+    view = build_view(rated, "print")
+    assert meta.title == view.title
+    assert meta.author == rated.inspection.meta.inspectorate
+    assert rated.inspection.meta.service in meta.subject
+    assert meta["/CreationDate"].startswith("D:" + rated.inspection.meta.published.replace("-", ""))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == rated.inspection.meta.language
+
+
+def test_tagged_for_accessibility(reader):
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+
+
+def test_only_project_fonts_and_all_embedded(reader):
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            fonts[font["/BaseFont"]] = descendant["/FontDescriptor"].get_object()
+    assert fonts
+    for name, descriptor in fonts.items():
+        assert "DejaVu-Sans" in name, name
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), name
+
+
+def test_running_header_page_numbers_and_footnotes_at_the_foot(rated, pages):
+    title = build_view(rated, "print").title
+    foreword = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Foreword"))
+    lines = [line.strip() for line in pages[foreword].splitlines()]
+    assert title in lines and str(foreword + 1) in lines
+    assert "1. The report covers work with children." in lines
+    assert lines.index("1. The report covers work with children.") > lines.index("HM Chief Inspector")
+    assert title not in pages[0], "no running header on the cover"
+
+
+def test_draft_mark_on_every_page(rated, pages):
+    assert rated.inspection.status == "draft"
+    assert all("DRAFT" in text for text in pages)
+
+
+def test_output_is_deterministic(rated, pdf_bytes):
+    assert render_pdf(render_html(rated, media="print"), BASE_URL) == pdf_bytes
+
+
+def test_themes_report_builds_with_contents_after_recommendations():
+    rated = fixture_rated("themes")
+    reader = PdfReader(io.BytesIO(render_pdf(render_html(rated, media="print"), BASE_URL)))
+    titles = [title for _, title, _ in _outline(reader)]
+    assert titles == [
+        "Foreword", "Summary", "Recommendations", "Contents",
+        "Theme 1: Reducing the likelihood of reoffending", "Theme 2: Governance",
+        "Appendix 1 Glossary", "Appendix 2 Scoring approach",
+    ]
+
+
+def test_renderer_warnings_are_collected(rated):
+    warnings: list[str] = []
+    html = render_html(rated, media="print").replace("</style>", "p { flux-capacitor: 1; }</style>", 1)
+    render_pdf(html, BASE_URL, warnings=warnings)
+    assert any("flux-capacitor" in message for message in warnings)
