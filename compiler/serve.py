@@ -108,7 +108,8 @@ class PreviewServer:
         self._stop.set()
         with self._changed:
             self._changed.notify_all()
-        self._httpd.shutdown()
+        if self._threads:  # shutdown() waits for serve_forever, so only once it has started
+            self._httpd.shutdown()
         self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
@@ -116,13 +117,13 @@ class PreviewServer:
 
     def run(self, *, open_browser: bool = False) -> None:
         """Serve until Ctrl-C."""
-        self.start()
-        self.log(f"Serving {self.folder.name} on {self.url} (Ctrl-C to stop)")
-        if open_browser:
-            webbrowser.open(self.url)
         try:
-            while not self._stop.wait(0.5):
-                pass
+            self.start()
+            self.log(f"Serving {self.folder.name} on {self.url} (Ctrl-C to stop)")
+            if open_browser:
+                webbrowser.open(self.url)
+            while not self._stop.is_set():
+                self._stop.wait(0.5)
         except KeyboardInterrupt:
             self.log("Stopping.")
         finally:

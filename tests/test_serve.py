@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import queue
+import signal
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -23,6 +26,7 @@ from compiler.cli import main
 from compiler.ruleset import load_ruleset
 from compiler.scaffold import SOURCE_NAME, create_inspection
 
+ROOT = Path(__file__).resolve().parent.parent
 EVENT_TIMEOUT = 15.0
 SERVICE = "[[placeholder: full name of the inspected service]]"
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -252,9 +256,45 @@ def test_reload_latency_is_measured(server, inspection):
     assert median < 2.0  # generous bound for busy machines; the figure printed is the measurement
 
 
+def test_stop_before_start_returns_and_cleans_up(inspection):
+    preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
+    workdir = preview._workdir
+    assert workdir.is_dir()
+    stopper = threading.Thread(target=preview.stop, daemon=True)
+    stopper.start()
+    stopper.join(timeout=5)
+    assert not stopper.is_alive()
+    assert not workdir.exists()
+
+
 def test_port_in_use_is_a_clear_error(server, inspection):
     with pytest.raises(serve.ServeError, match="choose another --port"):
         serve.PreviewServer(inspection, port=server.port, log=lambda message: None)
+
+
+def test_cli_serve_answers_and_stops_cleanly_on_ctrl_c(inspection):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compiler", "serve", str(inspection), "--port", "0"],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = None
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            if not line:
+                break
+            if line.startswith("Serving "):
+                url = line.split(" on ", 1)[1].split()[0]
+        assert url and url.startswith("http://127.0.0.1:")
+        assert SERVICE in _get(url)[2].decode()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+        assert "Stopping." in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def test_cli_serve_help():
