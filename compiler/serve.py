@@ -34,6 +34,7 @@ from .validate import inspection_entry
 HOST = "127.0.0.1"
 KEEPALIVE_SECONDS = 10.0
 LOGGED_ERRORS = 5  # the terminal shows the first few; the page lists them all
+WATCH_TIMEOUT_MS = 200  # the watcher reports in this often, which tells start() it is up
 
 
 class ServeError(Exception):
@@ -69,6 +70,7 @@ class PreviewServer:
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
         self.step_ms = step_ms
         self._stop = threading.Event()
+        self._watching = threading.Event()
         self._changed = threading.Condition()
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[int, Path] | None = None
@@ -100,6 +102,8 @@ class PreviewServer:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
+        # A save made before the watcher is registered would be missed, so wait for it.
+        self._watching.wait(timeout=5)
 
     def stop(self) -> None:
         """Stop watching and serving, end open event streams, remove the temporary build."""
@@ -220,8 +224,11 @@ class PreviewServer:
             try:
                 for changes in watchfiles.watch(
                     *roots, watch_filter=relevant, step=self.step_ms, stop_event=self._stop,
-                    rust_timeout=500, raise_interrupt=False,
+                    rust_timeout=WATCH_TIMEOUT_MS, yield_on_timeout=True, raise_interrupt=False,
                 ):
+                    self._watching.set()
+                    if not changes:
+                        continue
                     # Editors' temporary files come and go within a save; name only what is left.
                     names = sorted({Path(name).name for _, name in changes if Path(name).exists()})
                     self.log(f"changed: {', '.join(names) or 'a file was removed'}")
