@@ -288,9 +288,10 @@ def diagnostics_page(slug: str, diagnostics: Diagnostics, epoch: int, *, title: 
     for d in ordered:
         where = f"{d.span.display_path()}:{d.span.line}:{d.span.column}"
         hints = "".join(f'<div class="hint">hint: {html.escape(h)}</div>' for h in d.hints)
+        excerpt = _excerpt(d.span.path, d.span.line, d.span.column) if d.severity.value == "error" else ""
         items.append(
             f'<li class="{d.severity.value}"><code>{html.escape(where)}</code>: '
-            f'<strong>{d.severity.value}</strong>: {html.escape(d.message)}{hints}</li>'
+            f'<strong>{d.severity.value}</strong>: {html.escape(d.message)}{hints}{excerpt}</li>'
         )
     errors = len(diagnostics.errors)
     if title is None:
@@ -303,6 +304,19 @@ def diagnostics_page(slug: str, diagnostics: Diagnostics, epoch: int, *, title: 
     return _page(title, lead + listing, epoch)
 
 
+def _excerpt(path: str, line: int, column: int) -> str:
+    """The source line a diagnostic points at, with a caret under its column."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    if not 1 <= line <= len(lines):
+        return ""
+    text = lines[line - 1].rstrip()
+    caret = " " * (min(max(column, 1), len(text) + 1) - 1) + "^"
+    return f'<pre class="excerpt">{line:>4} | {html.escape(text)}\n     | {caret}</pre>'
+
+
 def _page(title: str, body: str, epoch: int) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -311,6 +325,7 @@ def _page(title: str, body: str, epoch: int) -> str:
         "h1{font-size:1.4rem}li{margin:.4rem 0}li.error strong{color:#b00020}li.warning strong{color:#8a6100}"
         "code{background:#f3f2f1;padding:0 .2rem}.hint{color:#505a5f;margin-left:1.5rem}"
         "pre{white-space:pre-wrap;background:#f3f2f1;padding:1rem}"
+        "pre.excerpt{white-space:pre;overflow-x:auto;padding:.3rem .6rem;margin:.3rem 0 .6rem}"
         f"</style></head><body><h1>{html.escape(title)}</h1>{body}"
         f"{_RELOAD_SCRIPT % epoch}</body></html>"
     )

@@ -161,6 +161,7 @@ def test_an_invalid_edit_shows_diagnostics_and_a_fix_restores_the_report(server,
         page = body.decode()
         assert status == 200
         assert f"inspection.yaml:{status_line}:" in page
+        assert f"{status_line:>4} | status: finished" in page
         assert "error" in page and SERVICE not in page
         assert not server.snapshot.ok
 
