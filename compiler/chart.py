@@ -4,8 +4,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Optional, Sequence
 
-WIDTH = 640
-LABEL_W = 230
+WIDTH = 520
+LABEL_W = 180
 BAR_H = 22
 GAP = 12
 TOP = 28
@@ -56,12 +56,12 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float]], th
         y = TOP + index * (BAR_H + GAP)
         band = _band_for(percent, thresholds)
         colour = _BAND_COLOURS.get(band, "#1f4e79")
-        short = label if len(label) <= 34 else label[:33] + "…"
+        short = label if len(label) <= 26 else label[:25] + "…"
         parts.append(
-            f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" font-size="12" text-anchor="end" fill="#111">'
+            f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" font-size="13" text-anchor="end" fill="#111">'
             f"{escape(short)}</text>"
             f'<rect x="{LABEL_W}" y="{y}" width="{max(1.0, _x(percent) - LABEL_W):.1f}" height="{BAR_H}" fill="{colour}"/>'
-            f'<text x="{_x(percent) + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="12" fill="#111">'
+            f'<text x="{_x(percent) + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="13" fill="#111">'
             f"{percent:.0f}%</text>"
         )
     parts.append(

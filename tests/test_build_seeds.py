@@ -64,18 +64,40 @@ def test_sections_in_the_published_order(seed):
     assert [t for t in top if t in expected] == expected
 
 
+def _printed_numbers(pages) -> dict[int, int]:
+    """Printed page number (the footer, last on each page's text) -> 1-based physical page."""
+    numbers = {}
+    for index, text in enumerate(pages, start=1):
+        last = text.split()[-1] if text.split() else ""
+        if last.isdigit():
+            numbers[int(last)] = index
+    return numbers
+
+
 def test_contents_numbers_are_true_and_match_the_bookmarks(seed):
     _slug, rated, reader, pages, _html = seed
     entries = build_view(rated, "print").contents
     contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
     outline = {title: page for _, title, page in _outline(reader)}
+    physical = _printed_numbers(pages)
     for entry in entries:
         match = re.search(rf"^{re.escape(entry.label)}\s*\.*\s*(\d+)\s*$", contents, flags=re.M)
         assert match, entry.label
-        number = int(match.group(1))
+        number = physical[int(match.group(1))]
         assert outline[entry.label] == number
         page_text = " ".join(pages[number - 1].split())  # long headings wrap over two lines
         assert entry.label in page_text, (entry.label, number)
+
+
+# The foreword's printed page in the seeds' own contents lists.
+SEED_FOREWORD_PAGE = {"blaenau-gwent-caerphilly-2022": 3, "powys-2013": 1}
+
+
+def test_foreword_on_the_seeds_page(seed):
+    slug, _rated, _reader, pages, _html = seed
+    contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
+    match = re.search(r"^Foreword\s*\.*\s*(\d+)\s*$", contents, flags=re.M)
+    assert int(match.group(1)) == SEED_FOREWORD_PAGE[slug]
 
 
 def test_every_standard_has_a_bookmark(seed):
