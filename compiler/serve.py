@@ -291,7 +291,7 @@ def diagnostics_page(slug: str, diagnostics: Diagnostics, epoch: int, *, title: 
         excerpt = _excerpt(d.span.path, d.span.line, d.span.column) if d.severity.value == "error" else ""
         items.append(
             f'<li class="{d.severity.value}"><code>{html.escape(where)}</code>: '
-            f'<strong>{d.severity.value}</strong>: {html.escape(d.message)}{hints}{excerpt}</li>'
+            f'<strong>{d.severity.value}</strong>: {html.escape(d.message)}{excerpt}{hints}</li>'
         )
     errors = len(diagnostics.errors)
     if title is None:

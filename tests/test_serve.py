@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import queue
+import shutil
 import signal
 import statistics
 import subprocess
@@ -220,6 +221,45 @@ def test_a_change_under_the_templates_folder_reloads(inspection, tmp_path, monke
         assert events.next()[0] > first
     finally:
         events.close()
+        preview.stop()
+
+
+def _wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
+def test_a_real_browser_reloads_the_page_after_a_save(inspection, tmp_path, monkeypatch):
+    requests: list[tuple[float, str]] = []
+    dispatch = serve._PreviewHandler._dispatch
+
+    def counting(handler, *, head):
+        requests.append((time.perf_counter(), handler.path))
+        return dispatch(handler, head=head)
+
+    monkeypatch.setattr(serve._PreviewHandler, "_dispatch", counting)
+    preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
+    preview.start()
+    browser = subprocess.Popen(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+         "--remote-debugging-port=0", preview.url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: any(path == "/events" for _, path in requests), 30), requests
+        saved = time.perf_counter()
+        _edit(inspection / SOURCE_NAME, SERVICE, "Browser Test Service")
+        assert _wait_for(lambda: any(path == "/" and at > saved for at, path in requests), EVENT_TIMEOUT)
+        reloaded = min(at for at, path in requests if path == "/" and at > saved)
+        print(f"\nbrowser reloaded the page {1000 * (reloaded - saved):.0f} ms after the save")
+    finally:
+        browser.terminate()
+        browser.wait(timeout=10)
         preview.stop()
 
 
