@@ -72,7 +72,25 @@ def render_block(text: str) -> str:
     tokens = _without_definitions(md.parse(text, env))
     rendered = md.renderer.render(tokens, md.options, env)
     # Markdown tables only put <th> in their header row: those are column headers.
-    return rendered.replace("<th>", '<th scope="col">').replace("<th style", '<th scope="col" style')
+    rendered = rendered.replace("<th>", '<th scope="col">').replace("<th style", '<th scope="col" style')
+    return _TABLE.sub(_captioned_table, rendered).replace("</table>", "</table></div>")
+
+
+_TABLE = re.compile(r"<table>\n<thead>(.*?)</thead>", flags=re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _captioned_table(match: re.Match) -> str:
+    """Wrap a Markdown table for narrow screens and name it after its column headings.
+
+    Why: Markdown has no caption syntax, and a table without a name is hard to find with a
+    screen reader; the headings are the best name the author gave it.
+    """
+    headings = [" ".join(_TAG.sub("", cell).split()) for cell in re.findall(r"<th[^>]*>(.*?)</th>", match.group(1), re.S)]
+    name = html.escape(", ".join(h for h in headings if h), quote=False)
+    caption = f'<caption class="visually-hidden">Table: {name}</caption>\n' if name else ""
+    return f'<div class="table-wrap"><table class="data">\n{caption}<thead>{match.group(1)}</thead>'
+
 
 
 def render_inline(text: str) -> str:

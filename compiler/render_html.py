@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -563,7 +564,13 @@ def _contents(rated: RatedInspection, sections: list[str], view: "ReportView") -
 
 
 def _created(insp: Inspection) -> str:
-    """Creation date for the PDF metadata: the publication month, never the wall clock."""
+    """Creation date for the PDF metadata: SOURCE_DATE_EPOCH if set, else the publication month.
+
+    Never the wall clock, so the same sources always give the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{insp.meta.published}-01"
 
 

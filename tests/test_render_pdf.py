@@ -101,6 +101,12 @@ def test_metadata_language_and_dates(rated, reader):
     assert root["/Lang"] == rated.inspection.meta.language
 
 
+def test_creation_date_from_source_date_epoch(rated, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14T22:13:20Z
+    reader = PdfReader(io.BytesIO(render_pdf(render_html(rated, media="print"), BASE_URL)))
+    assert reader.metadata["/CreationDate"].startswith("D:20231114221320")
+
+
 def test_tagged_for_accessibility(reader):
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
