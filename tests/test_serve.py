@@ -195,6 +195,10 @@ def test_pdf_link_builds_the_pdf_on_demand(server):
     assert status == 200
     assert content_type == "application/pdf"
     assert body.startswith(b"%PDF-")
+    started = time.perf_counter()
+    again = _get(server.url + "pdf")
+    assert again[2] == body  # nothing changed, so the PDF is served again without a rebuild
+    assert time.perf_counter() - started < 1.0
 
 
 def test_watch_covers_inspection_templates_and_rules(server, inspection, tmp_path):
