@@ -201,6 +201,20 @@ def test_pdf_link_builds_the_pdf_on_demand(server):
     assert time.perf_counter() - started < 1.0
 
 
+def test_pdf_link_with_an_invalid_source_shows_the_diagnostics(server, inspection):
+    events = EventStream(server.port)
+    try:
+        first, _ = events.next()
+        _edit(inspection / SOURCE_NAME, "status: draft", "status: finished")
+        assert events.next()[0] > first
+    finally:
+        events.close()
+    status, content_type, body = _get(server.url + "pdf")
+    assert status == 200 and content_type.startswith("text/html")
+    page = body.decode()
+    assert "PDF cannot be built" in page and "inspection.yaml:" in page
+
+
 def test_watch_covers_inspection_templates_and_rules(server, inspection, tmp_path):
     roots = server.watch_roots()
     assert inspection.resolve() in roots
