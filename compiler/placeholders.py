@@ -5,6 +5,7 @@ may not (each is an error).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,15 +44,20 @@ def find_in_source(source: SourceFile) -> list[Placeholder]:
     if isinstance(source.data, str) and source.path.suffix.lower() not in (".yaml", ".yml"):
         return find_in_text(source.data, source.path)
     raw = _raw_text(source.path)
+    # Start offsets of every key and value: a scalar's text ends before the next one begins.
+    starts = sorted({_offset(raw, span) for span in source.positions.values()}) if raw else []
     found: list[Placeholder] = []
     for loc, value in _strings(source.data, ()):
         if "placeholder" not in value:
             continue
         scalar = text_span(source, loc)
         search_from = _offset(raw, scalar)
+        following = bisect.bisect_right(starts, search_from)
+        end = starts[following] if following < len(starts) else len(raw)
         for match in PLACEHOLDER_RE.finditer(value):
-            # Find the mark in the file text after its scalar's start, for an exact line and column.
-            at = raw.find(match.group(0), search_from) if raw else -1
+            # Find the mark in this scalar's own text, for an exact line and column; if escapes
+            # make it differ from the value, fall back to the scalar's start.
+            at = raw.find(match.group(0), search_from, end) if raw else -1
             if at < 0:
                 span = scalar
             else:

@@ -157,6 +157,18 @@ def test_placeholders_in_a_literal_block_point_at_their_own_line(tmp_path):
     assert [(d.code, d.span.line, d.span.column) for d in diagnostics] == [("placeholder", 5, 8)]
 
 
+def test_an_escaped_placeholder_points_at_its_own_scalar_not_a_later_twin(tmp_path):
+    path = tmp_path / SOURCE_NAME
+    path.write_text(
+        'first: "[[placeholder: a \\u0066inding]]"\nsecond: "[[placeholder: a finding]]"\n', encoding="utf-8"
+    )
+    source = load_yaml(path, Diagnostics())
+    assert source.data["first"] == source.data["second"]
+    diagnostics = Diagnostics()
+    check_placeholders("draft", [source], diagnostics)
+    assert [(d.span.line, d.span.column) for d in diagnostics] == [(1, 8), (2, 10)]
+
+
 def test_refuses_a_non_empty_folder_and_writes_nothing(tmp_path):
     folder = tmp_path / "taken-2025"
     folder.mkdir()
