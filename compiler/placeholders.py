@@ -43,15 +43,17 @@ def find_in_source(source: SourceFile) -> list[Placeholder]:
     """Placeholders in one loaded file: a Markdown file's text, or a YAML file's string values."""
     if isinstance(source.data, str) and source.path.suffix.lower() not in (".yaml", ".yml"):
         return find_in_text(source.data, source.path)
+    marked = [(loc, value) for loc, value in _strings(source.data, ()) if PLACEHOLDER_RE.search(value)]
+    if not marked:
+        return []
     raw = _raw_text(source.path)
+    line_starts = _line_starts(raw)
     # Start offsets of every key and value: a scalar's text ends before the next one begins.
-    starts = sorted({_offset(raw, span) for span in source.positions.values()}) if raw else []
+    starts = sorted({_offset(line_starts, span) for span in source.positions.values()})
     found: list[Placeholder] = []
-    for loc, value in _strings(source.data, ()):
-        if "placeholder" not in value:
-            continue
+    for loc, value in marked:
         scalar = text_span(source, loc)
-        search_from = _offset(raw, scalar)
+        search_from = _offset(line_starts, scalar)
         following = bisect.bisect_right(starts, search_from)
         end = starts[following] if following < len(starts) else len(raw)
         for match in PLACEHOLDER_RE.finditer(value):
@@ -89,15 +91,15 @@ def _raw_text(path: Path) -> str:
         return ""
 
 
-def _offset(text: str, span: Span) -> int:
-    """Character offset of a 1-based line and column in `text`."""
-    offset = 0
-    for _ in range(span.line - 1):
-        next_line = text.find("\n", offset)
-        if next_line < 0:
-            return len(text)
-        offset = next_line + 1
-    return offset + span.column - 1
+def _line_starts(text: str) -> list[int]:
+    return [0] + [match.end() for match in re.finditer("\n", text)]
+
+
+def _offset(line_starts: list[int], span: Span) -> int:
+    """Character offset of a 1-based line and column, given the offsets where lines start."""
+    if span.line > len(line_starts):
+        return line_starts[-1]
+    return line_starts[span.line - 1] + span.column - 1
 
 
 def _span_at(path: Path, text: str, offset: int) -> Span:
