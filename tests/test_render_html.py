@@ -315,6 +315,9 @@ def test_themes_layout_order_scores_and_stars():
     assert "Overall, work to reduce reoffending was good." in summary
     # Numbered explanation paragraphs skip the boxed illustration.
     assert re.findall(r'<span class="para-number">([\d.]+)</span>', html) == ["1.1.", "1.2.", "2.1."]
+    glossary = next(t for t in page.tables if t["caption"] == "Terms used in this report")
+    term = rated.inspection.annexes[0].glossary[0]
+    assert glossary["rows"][1][0][:3] == ("th", {"scope": "row"}, term.term)
     # FJI recommendations carry the owner in brackets before the full stop.
     assert "That the board sets local priorities (Chair of the Management Board)." in html
 
