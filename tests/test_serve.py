@@ -65,6 +65,14 @@ class EventStream:
     def next(self, timeout: float = EVENT_TIMEOUT) -> tuple[int, float]:
         return self.events.get(timeout=timeout)
 
+    def until(self, condition, timeout: float = EVENT_TIMEOUT) -> tuple[int, float]:
+        """The first event after which `condition()` holds (other rebuilds may come first)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            event = self.next(max(0.01, deadline - time.monotonic()))
+            if condition():
+                return event
+
     def close(self) -> None:
         self.connection.close()
 
@@ -127,7 +135,7 @@ def test_a_saved_change_rebuilds_and_pushes_a_reload_event(server, inspection):
         source = inspection / SOURCE_NAME
         saved = time.perf_counter()
         _edit(source, SERVICE, "Testshire Youth Justice Service")
-        epoch, received = events.next()
+        epoch, received = events.until(lambda: b"Testshire Youth Justice Service" in server.snapshot.page)
         assert epoch > first
         print(f"\nreload event {1000 * (received - saved):.0f} ms after the save")
         page = _get(server.url)[2].decode()
@@ -142,7 +150,7 @@ def test_a_change_in_a_markdown_file_reloads_too(server, inspection):
     try:
         first, _ = events.next()
         (inspection / "narrative" / "foreword.md").write_text("A foreword about Testshire.\n", encoding="utf-8")
-        assert events.next()[0] > first
+        assert events.until(lambda: b"A foreword about Testshire." in server.snapshot.page)[0] > first
         assert "A foreword about Testshire." in _get(server.url)[2].decode()
     finally:
         events.close()
@@ -156,7 +164,7 @@ def test_an_invalid_edit_shows_diagnostics_and_a_fix_restores_the_report(server,
     try:
         first, _ = events.next()
         _edit(source, "status: draft", "status: finished")
-        broken, _ = events.next()
+        broken, _ = events.until(lambda: not server.snapshot.ok)
         assert broken > first
         status, _, body = _get(server.url)
         page = body.decode()
@@ -167,7 +175,7 @@ def test_an_invalid_edit_shows_diagnostics_and_a_fix_restores_the_report(server,
         assert not server.snapshot.ok
 
         _edit(source, "status: finished", "status: draft")
-        fixed, _ = events.next()
+        fixed, _ = events.until(lambda: server.snapshot.ok)
         assert fixed > broken
         page = _get(server.url)[2].decode()
         assert SERVICE in page and "DRAFT" in page
@@ -183,7 +191,7 @@ def test_invalid_yaml_keeps_the_server_running(server, inspection):
         first, _ = events.next()
         with source.open("a", encoding="utf-8") as handle:
             handle.write("footnotes: [unclosed\n")
-        assert events.next()[0] > first
+        assert events.until(lambda: b"invalid YAML" in server.snapshot.page)[0] > first
         page = _get(server.url)[2].decode()
         assert "inspection.yaml:" in page and "invalid YAML" in page
     finally:
@@ -206,7 +214,7 @@ def test_pdf_link_with_an_invalid_source_shows_the_diagnostics(server, inspectio
     try:
         first, _ = events.next()
         _edit(inspection / SOURCE_NAME, "status: draft", "status: finished")
-        assert events.next()[0] > first
+        assert events.until(lambda: not server.snapshot.ok)[0] > first
     finally:
         events.close()
     status, content_type, body = _get(server.url + "pdf")
@@ -299,14 +307,16 @@ def test_reload_latency_is_measured(server, inspection):
     timings = []
     try:
         events.next()
+        shown = SERVICE
         for n in range(5):
             time.sleep(0.2)
-            text = source.read_text(encoding="utf-8")
+            name = f"Latency Test Service {n}"
+            text = source.read_text(encoding="utf-8").replace(shown, name)
             saved = time.perf_counter()
-            source.write_text(text.replace("status: draft", f"status: draft  # save {n}", 1)
-                              if n == 0 else text.replace(f"# save {n - 1}", f"# save {n}"), encoding="utf-8")
-            _, received = events.next()
+            source.write_text(text, encoding="utf-8")
+            _, received = events.until(lambda: name.encode() in server.snapshot.page)
             timings.append(received - saved)
+            shown = name
     finally:
         events.close()
     median = statistics.median(timings)
