@@ -447,14 +447,20 @@ def _theme_views(rated: RatedInspection) -> list[ThemeView]:
 
 
 def _inspection_data(rated: RatedInspection, domains: list[DomainView]) -> list[dict]:
+    """Prompt-level tables where the source has prompt results (2022 style); otherwise every
+    standard with its rating and key-question results (2019 style)."""
+    with_prompts = any(kq.prompts for d in domains for s in d.standards for kq in s.key_questions)
     blocks = []
     for domain in domains:
         rule = next((d for d in rated.rules.domains if d.id == domain.source.id), None)
         for std in domain.standards:
-            kqs = [kq for kq in std.key_questions if kq.prompts]
-            if kqs:
-                suffix = f" ({rule.name.lower()})" if rule else ""
-                blocks.append({"heading": f"{std.heading}{suffix}", "key_questions": kqs})
+            if with_prompts:
+                kqs = [kq for kq in std.key_questions if kq.prompts]
+                if kqs:
+                    suffix = f" ({rule.name.lower()})" if rule else ""
+                    blocks.append({"kind": "prompts", "heading": f"{std.heading}{suffix}", "key_questions": kqs})
+            elif std.key_questions:
+                blocks.append({"kind": "key-questions", "heading": std.heading, "standard": std})
     return blocks
 
 

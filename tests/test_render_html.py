@@ -325,3 +325,25 @@ def test_themes_layout_order_scores_and_stars():
 def test_unknown_media_is_refused(standards):
     with pytest.raises(ValueError):
         render_html(standards, media="paper")
+
+
+def test_inspection_data_annex_lists_key_questions_when_no_prompt_results(standards):
+    domains = []
+    for domain in standards.inspection.domains:
+        stds = [
+            s.model_copy(update={"key_questions": [kq.model_copy(update={"prompts": []}) for kq in s.key_questions]})
+            for s in domain.standards
+        ]
+        domains.append(domain.model_copy(update={"standards": stds}))
+    html = render_html(standards.model_copy(update={
+        "inspection": standards.inspection.model_copy(update={"domains": domains}),
+    }))
+    annex = html[html.index('id="sec-annex-2"'):html.index('id="sec-annex-3"')]
+    for std in standards.result.standards:
+        assert f"Key questions for {std.id}. {std.name}" in annex
+        for kq in std.key_questions:
+            assert f"{kq.id} {kq.text}".replace("'", "&#39;") in annex
+            if kq.percent is not None:
+                cell = f"<strong>{kq.percent:.0f}%</strong>" if kq.lowest else f">{kq.percent:.0f}%<"
+                assert cell in annex
+    assert "Prompt" not in annex
