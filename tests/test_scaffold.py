@@ -102,6 +102,26 @@ def test_scaffold_builds_html_with_a_draft_mark(tmp_path, framework_id):
     assert "placeholder: full name of the inspected service" in text
 
 
+def test_draft_pdf_is_marked_on_every_page_and_the_final_pdf_is_not(tmp_path):
+    from pypdf import PdfReader
+
+    from compiler.build import build_inspection
+
+    folder = _new(tmp_path, "standards-2021")
+    draft = build_inspection(folder, tmp_path / "draft", {"pdf"})
+    assert draft.diagnostics.errors == []
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "draft" / "new-area-2025" / "new-area-2025.pdf").pages]
+    assert len(pages) > 3 and all("DRAFT" in text for text in pages)
+
+    for path in (folder / SOURCE_NAME, folder / "narrative" / "foreword.md"):
+        text = PLACEHOLDER_RE.sub("Written text.", path.read_text(encoding="utf-8"))
+        path.write_text(text.replace("status: draft", "status: final"), encoding="utf-8")
+    final = build_inspection(folder, tmp_path / "final", {"pdf"})
+    assert final.diagnostics.errors == []
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "final" / "new-area-2025" / "new-area-2025.pdf").pages]
+    assert not any("DRAFT" in text for text in pages)
+
+
 def test_final_report_with_placeholders_is_an_error_at_file_and_line(tmp_path):
     folder = _new(tmp_path, "standards-2021")
     source = folder / SOURCE_NAME
