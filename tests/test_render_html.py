@@ -110,7 +110,7 @@ def test_every_table_has_a_caption_and_every_header_a_scope(page):
         for row in table["rows"]:
             for tag, attrs, _text, _bold in row:
                 if tag == "th":
-                    assert attrs.get("scope") in ("row", "col", "colgroup"), (table["caption"], row)
+                    assert attrs.get("scope") in ("row", "col", "rowgroup"), (table["caption"], row)
 
 
 def test_ratings_table_shows_each_rating_as_text_with_its_colour(standards, page):
