@@ -30,7 +30,6 @@ from .model import (
     RatedStandard,
     Rating,
     Recommendation,
-    Section,
     Standard,
     Theme,
 )

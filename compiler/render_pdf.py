@@ -20,7 +20,7 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _project_fetcher(weasyprint):
+def _project_fetcher():
     """A WeasyPrint URL fetcher that reads only what `fetch.fetch` allows."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -47,7 +47,7 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     logger.addHandler(collector)
     logger.propagate = False
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher(weasyprint))
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
         pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
     finally:
         logger.removeHandler(collector)
