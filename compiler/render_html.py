@@ -692,6 +692,16 @@ def _mdi(text: Optional[str]) -> Markup:
     return Markup(render_inline(text)) if text else Markup("")
 
 
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _plain(text: Optional[str]) -> str:
+    """Inline Markdown as plain text (no tags, no footnote citations), e.g. for a hidden caption."""
+    if not text:
+        return ""
+    return html_lib.unescape(_TAGS.sub("", FOOTNOTE_REF.sub("", render_inline(text))))
+
+
 def _fn(key: Optional[str]) -> Markup:
     return Markup(footnote_placeholder(key)) if key else Markup("")
 
@@ -706,7 +716,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, mdi=_mdi, fn=_fn, percent=format_percent, words=number_words)
+    env.filters.update(md=_md, mdi=_mdi, fn=_fn, plain=_plain, percent=format_percent, words=number_words)
     env.globals.update(SECTION_END=Markup(SECTION_END), rating_class=lambda r: RATING_CLASS.get(r, ""))
     return env
 

@@ -347,3 +347,12 @@ def test_inspection_data_annex_lists_key_questions_when_no_prompt_results(standa
                 cell = f"<strong>{kq.percent:.0f}%</strong>" if kq.lowest else f">{kq.percent:.0f}%<"
                 assert cell in annex
     assert "Prompt" not in annex
+
+
+def test_tables_without_a_caption_are_named_from_their_headings(standards):
+    from compiler.model import Section
+
+    table = {"header": ["Gender[^pop]", "**Male**", "Female"], "rows": [["Service", "87%", "13%"]]}
+    facts = Section.model_validate({"title": "Contextual facts", "body": [{"table": table}]})
+    html = render_html(fixture_rated("standards", contextual_facts=facts))
+    assert '<caption class="visually-hidden">Table: Gender, Male, Female</caption>' in html
