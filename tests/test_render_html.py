@@ -353,6 +353,8 @@ def test_tables_without_a_caption_are_named_from_their_headings(standards):
     from compiler.model import Section
 
     table = {"header": ["Gender[^pop]", "**Male**", "Female"], "rows": [["Service", "87%", "13%"]]}
-    facts = Section.model_validate({"title": "Contextual facts", "body": [{"table": table}]})
+    bare = {"rows": [["Lead inspector", "A. Name"]]}
+    facts = Section.model_validate({"title": "Contextual facts", "body": [{"table": table}, {"table": bare}]})
     html = render_html(fixture_rated("standards", contextual_facts=facts))
     assert '<caption class="visually-hidden">Table: Gender, Male, Female</caption>' in html
+    assert '<caption class="visually-hidden">Contextual facts</caption>' in html
