@@ -271,7 +271,10 @@ def _recommendations(insp: Inspection) -> tuple[list[RecommendationGroupView], O
             items.append(RecommendationItem(number, Markup(render_inline(text))))
         groups.append(RecommendationGroupView(group.addressee, items))
     if recs.intro:
-        intro = recs.intro.replace("{count_words}", number_words(number)).replace("{count}", str(number))
+        words = number_words(number)
+        # A sentence may open with the number: 'Five recommendations ...'.
+        intro = re.sub(r"(^|[.!?:]\s+)\{count_words\}", lambda m: m.group(1) + words.capitalize(), recs.intro)
+        intro = intro.replace("{count_words}", words).replace("{count}", str(number))
     else:
         noun = "recommendation" if number == 1 else "recommendations"
         intro = f"This report makes {number_words(number)} {noun}."

@@ -219,6 +219,14 @@ def test_recommendations_numbered_across_groups_with_count_sentence(standards):
     assert section.index(groups[0].addressee) < section.index(groups[1].addressee)
 
 
+def test_count_words_capitalised_at_the_start_of_a_sentence(standards):
+    recs = standards.inspection.recommendations.model_copy(
+        update={"intro": "{count_words} recommendations follow. We list {count_words} ({count})."}
+    )
+    html = render_html(fixture_rated("standards", recommendations=recs))
+    assert "Three recommendations follow. We list three (3)." in html
+
+
 def test_recommendations_without_intro_get_a_neutral_count_sentence(standards):
     recs = standards.inspection.recommendations.model_copy(update={"intro": None})
     html = render_html(fixture_rated("standards", recommendations=recs))
