@@ -38,7 +38,8 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float]], th
     height = TOP + len(rows) * (BAR_H + GAP) + BOTTOM
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" font-family="DejaVu Sans, Arial, sans-serif" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">',
+        f'width="100%" font-family="DejaVu Sans, Arial, sans-serif" role="img" '
+        f'aria-labelledby="{chart_id}-t" aria-describedby="{chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
     ]
@@ -90,8 +91,9 @@ def kq_chart(standard_id: str, standard_name: str, key_questions: Sequence[Any],
     thresholds = [(band.min, band.rating.value) for band in rules.bands]
     described = "; ".join(f"{label}: {percent:.0f}%" for label, percent in rows)
     lines = ", ".join(f"{name} from {minimum:g}%" for minimum, name in sorted(thresholds) if minimum > 0)
-    title = f"Key-question results for standard {standard_id} {standard_name}"
-    desc = f"Percentage of relevant cases judged sufficient. {described}. Band thresholds: {lines}."
+    # The title is what a PDF reader gets as the figure's alternative text, so it carries the figures.
+    title = f"Key-question results for standard {standard_id} {standard_name}: {described}"
+    desc = f"Bars show the percentage of relevant cases judged sufficient; dashed lines mark the bands: {lines}."
     return _svg(f"chart-{standard_id.replace('.', '-')}", title, desc, rows, thresholds)
 
 
@@ -101,6 +103,6 @@ def theme_chart(theme_name: str, percent: Optional[float], rules: Any) -> str:
     rows = [("Case assessment score", float(percent))] if percent is not None else []
     lines = ", ".join(f"{name} from {minimum:g}%" for minimum, name in sorted(thresholds) if minimum > 0)
     slug = "".join(ch if ch.isalnum() else "-" for ch in theme_name.lower())
-    title = f"Case assessment score: {theme_name}"
+    title = f"Case assessment score for {theme_name}: {percent:.0f}%"
     desc = f"{percent:.0f}% of the work assessed was done well enough. Descriptor thresholds: {lines}."
     return _svg(f"chart-{slug}", title, desc, rows, thresholds)
