@@ -36,13 +36,8 @@ def _shifted_heading(self, tokens, idx, options, env) -> str:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("js-default")
-    try:  # linkify is optional; use it only where the extra package is installed
-        import linkify_it  # noqa: F401
-
-        md.enable("linkify").set({"linkify": True})
-    except ImportError:
-        pass
+    # Linkify stays off: output must not depend on whether an optional package is installed.
+    md = MarkdownIt("js-default", {"linkify": False}).disable("linkify")
     footnote_plugin(md, inline=False, move_to_end=False, always_match_refs=True)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("heading_open", _shifted_heading)

@@ -40,3 +40,10 @@ def test_tables_get_column_scopes_a_wrapper_and_a_name():
 
 def test_inline_keeps_emphasis_without_paragraphs():
     assert render_inline("a **b** & c") == "a <strong>b</strong> &amp; c"
+
+
+def test_bare_addresses_stay_text_whether_or_not_linkify_is_installed():
+    # Output must not depend on an optional package: linkify is always off.
+    for render in (render_block, render_inline):
+        out = render("Details at www.example.org and https://example.org/data.")
+        assert "<a" not in out and "https://example.org/data" in out
