@@ -327,6 +327,13 @@ class Standard(Strict):
     intro: Optional[Body] = Field(None, description="Narrative after the heading, before any tables.")
     key_questions: list[KeyQuestion] = Field(default_factory=list, description="Results and narrative per key question.")
     kq_table_caption: Optional[str] = Field(None, description="Caption of the key-question table, e.g. 'Of the 9 cases inspected'.")
+    kq_table_style: Optional[Literal["percent", "counts", "split-stem"]] = Field(
+        None,
+        description="Columns of the key-question table: 'percent' (key question, % 'Yes'); 'counts' (adds relevant "
+        "cases and number 'Yes'); 'split-stem' (the caption is the shared stem ending in a colon, printed as the "
+        "first column's header, and each row shows the key question's completion). Omitted: 'counts' when a "
+        "caption is given and counts exist, else 'percent'.",
+    )
     narrative: Optional[Body] = Field(None, description="Narrative for the whole standard (after the key questions).")
     strengths: list[Markdown] = Field(default_factory=list, description="Strengths listed under this standard.")
     improvements: list[Markdown] = Field(default_factory=list, description="Areas for improvement under this standard.")

@@ -129,6 +129,7 @@ class KQView:
     footnote: Optional[str]
     source: Optional[KeyQuestion]
     prompts: list[dict]
+    row_text: str = ""
 
 
 @dataclass
@@ -145,6 +146,8 @@ class StandardView:
     chart: Optional[Markup]
     lowest_note: Optional[str]
     discretion_text: Optional[str]
+    table_style: str = "percent"
+    table_stem: Optional[str] = None
     placed_after: list[Any] = field(default_factory=list)
 
 
@@ -161,6 +164,7 @@ class DomainView:
     source: Domain
     standards: list[StandardView]
     trailing_sections: list[PlacedView]
+    not_rated: bool = False
 
 
 @dataclass
@@ -336,6 +340,25 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
     return views
 
 
+def _table_style(source: Standard, kqs: list[KQView]) -> str:
+    """The key-question table's columns: the author's choice, else what the data can fill."""
+    if source.kq_table_style:
+        return source.kq_table_style
+    has_counts = bool(kqs) and kqs[0].of is not None
+    return "counts" if source.kq_table_caption and has_counts else "percent"
+
+
+def _completion(text: str, stem: str) -> str:
+    """'Does planning focus on keeping the child safe?' under the stem 'Does planning focus on:'
+    -> 'keeping the child safe?'; a text that does not start with the stem stays whole."""
+    head = stem.rstrip().rstrip(":").rstrip()
+    if head and text.lower().startswith(head.lower()):
+        rest = text[len(head):].lstrip(" :,")
+        if rest:
+            return rest
+    return text
+
+
 def _discretion_text(rated_std: RatedStandard) -> Optional[str]:
     decision = rated_std.discretion
     if decision is None:
@@ -362,6 +385,10 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
     rating = rated_std.rating if rated_std else source.rating
     kqs = _kq_views(source, rated_std, rules_std)
     has_figures = case_based and any(kq.percent is not None for kq in kqs)
+    style = _table_style(source, kqs)
+    stem = source.kq_table_caption if style == "split-stem" else None
+    for kq in kqs:
+        kq.row_text = _completion(kq.text, stem) if stem else kq.text
     chart_svg = None
     lowest_note = None
     if has_figures:
@@ -380,6 +407,8 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
         chart=chart_svg,
         lowest_note=lowest_note,
         discretion_text=_discretion_text(rated_std) if rated_std else None,
+        table_style=style,
+        table_stem=stem,
     )
 
 
@@ -396,7 +425,13 @@ def _domain_views(rated: RatedInspection) -> list[DomainView]:
     for domain in insp.domains:
         rule = next((d for d in rated.rules.domains if d.id == domain.id), None)
         name = rule.name if rule else domain.id
-        standards = [_standard_view(s, rated) for s in domain.standards]
+        # A domain not rated as a whole prints its heading and reason only, as published; the
+        # ratings table still lists its standards.
+        not_rated = bool(domain.not_rated_reason) and all(
+            (rated.result.standard(s.id).rating if rated.result.standard(s.id) else s.rating) in (None, Rating.NOT_RATED)
+            for s in domain.standards
+        )
+        standards = [] if not_rated else [_standard_view(s, rated) for s in domain.standards]
         trailing = []
         for section in domain.sections:
             placed = PlacedView(anchor("placed", domain.id, section.id or section.title), section)
@@ -404,7 +439,7 @@ def _domain_views(rated: RatedInspection) -> list[DomainView]:
             (target.placed_after if target else trailing).append(placed)
         views.append(DomainView(
             anchor("domain", domain.id), _domain_heading(domain.id, name, insp.labels.domain_prefix),
-            domain, standards, trailing,
+            domain, standards, trailing, not_rated,
         ))
     return views
 

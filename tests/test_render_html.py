@@ -366,3 +366,57 @@ def test_tables_without_a_caption_are_named_from_their_headings(standards):
     html = render_html(fixture_rated("standards", contextual_facts=facts))
     assert '<caption class="visually-hidden">Table: Gender, Male, Female</caption>' in html
     assert '<caption class="visually-hidden">Contextual facts</caption>' in html
+
+
+def _with_standard(rated, standard_id: str, **update):
+    """The rated fixture with one standard's source fields replaced."""
+    domains = []
+    for domain in rated.inspection.domains:
+        standards = [s.model_copy(update=update) if s.id == standard_id else s for s in domain.standards]
+        domains.append(domain.model_copy(update={"standards": standards}))
+    return rated.model_copy(update={"inspection": rated.inspection.model_copy(update={"domains": domains})})
+
+
+def _kq_table(page: Page, standard_heading: str) -> dict:
+    return next(t for t in page.tables if "kq-table" in t["class"] and standard_heading in (t["caption"] or ""))
+
+
+def test_split_stem_key_question_table_shows_the_stem_as_header_and_completions(standards):
+    rated = _with_standard(standards, "2.2", kq_table_caption="Does planning focus on:", kq_table_style="split-stem")
+    table = _kq_table(Page(render_html(rated)), "2.2")
+    header, *rows = table["rows"]
+    assert [cell[2] for cell in header] == ["Does planning focus on:", "% ‘Yes’"]
+    assert [row[0][2] for row in rows] == [
+        "supporting the child's desistance?", "keeping the child safe?", "keeping other people safe?",
+    ]
+    assert all(len(row) == 2 for row in rows)  # no count columns
+    assert [row[1][2].replace(" (lowest)", "") for row in rows] == ["60%", "80%", "100%"]
+
+
+def test_table_style_chooses_the_columns(standards):
+    with_caption = _with_standard(standards, "2.1", kq_table_caption="Of the 5 cases inspected")
+    counts = _kq_table(Page(render_html(with_caption)), "Of the 5 cases inspected")
+    assert [c[2] for c in counts["rows"][0]] == ["Key question", "Relevant cases", "Number ‘Yes’", "% ‘Yes’"]
+    percent_only = _with_standard(standards, "2.1", kq_table_caption="Of the 5 cases inspected", kq_table_style="percent")
+    table = _kq_table(Page(render_html(percent_only)), "Of the 5 cases inspected")
+    assert [c[2] for c in table["rows"][0]] == ["Key question", "% ‘Yes’"]
+
+
+def test_domain_not_rated_as_a_whole_prints_heading_and_reason_only(standards):
+    reason = "Too few cases qualified for this work to be rated."
+    domains = [d.model_copy(update={"not_rated_reason": reason}) if d.id == "2" else d for d in standards.inspection.domains]
+    result = standards.result.model_copy(update={"standards": [
+        s.model_copy(update={"rating": Rating.NOT_RATED, "points": None}) if s.domain == "2" else s
+        for s in standards.result.standards
+    ]})
+    rated = standards.model_copy(update={
+        "inspection": standards.inspection.model_copy(update={"domains": domains}), "result": result,
+    })
+    html = render_html(rated)
+    domain = re.search(r'<section class="major domain[^"]*" id="sec-domain-2".*?</section>\n<section', html, flags=re.S)
+    body = domain.group(0) if domain else html[html.index('id="sec-domain-2"'):]
+    assert reason in body
+    assert "sec-standard-2-1" not in html and 'class="statement"' not in body and 'class="rating ' not in body
+    ratings = Page(html).tables[next(i for i, t in enumerate(Page(html).tables) if "ratings" in t["class"])]
+    not_rated_rows = [row for row in ratings["rows"] if row[0][2].startswith("2.") and row[-1][2] == "Not rated"]
+    assert len(not_rated_rows) == 2
