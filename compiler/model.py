@@ -198,6 +198,13 @@ class Labels(Strict):
     strengths: str = Field("Strengths", description="Heading of a strengths list.")
     improvements: str = Field("Areas for improvement", description="Heading of an areas-for-improvement list.")
     domain_prefix: str = Field("", description="Printed before a domain heading, e.g. 'Domain one: '.")
+    score: str = Field(
+        "Score {score}/{max_score}",
+        description="Score line of the ratings table; {score} and {max_score} are filled in (e.g. '{score}' alone).",
+    )
+    annex_separator: Optional[str] = Field(
+        None, description="Between an annex's number and title, e.g. ' – '; omitted: ': ' (FJI reports: a space)."
+    )
 
 
 SectionKey = Literal[
@@ -441,6 +448,11 @@ class Inspection(Strict):
     further_information: Optional[Section] = None
     annexes: list[Annex] = Field(default_factory=list)
     footnotes: dict[str, Markdown] = Field(default_factory=dict, description="Footnote texts by key, cited as [^key].")
+    kq_tables: Literal["body", "annex"] = Field(
+        "body",
+        description="Where key-question tables and charts print: under each standard ('body'), or only in the "
+        "inspection-data annex ('annex', 2019 style).",
+    )
 
 
 # --------------------------------------------------------------------------- rated model (scorer output)

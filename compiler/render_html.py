@@ -146,6 +146,7 @@ class StandardView:
     chart: Optional[Markup]
     lowest_note: Optional[str]
     discretion_text: Optional[str]
+    discretion_note: Optional[str] = None
     table_style: str = "percent"
     table_stem: Optional[str] = None
     placed_after: list[Any] = field(default_factory=list)
@@ -197,6 +198,7 @@ class RatingsRow:
     rating: Optional[Rating] = None
     rating_class: str = ""
     note: Optional[str] = None
+    rating_note: Optional[str] = None
 
 
 @dataclass
@@ -207,6 +209,7 @@ class ReportView:
     sections: list[str]
     published: str
     fieldwork_started: str
+    score_line: Optional[str]
     contents: list[ContentsEntry]
     ratings_rows: list[RatingsRow]
     recommendations: list[RecommendationGroupView]
@@ -296,7 +299,11 @@ def _ratings_rows(rated: RatedInspection) -> list[RatingsRow]:
                 continue
             if domain.optional and std.rating is Rating.NOT_RATED and not rules.show_unrated_in_table:
                 continue
-            shown.append(RatingsRow("standard", f"{std.id} {std.name}", std.rating, RATING_CLASS[std.rating]))
+            # A rating reached through professional discretion says so in a footnote.
+            rating_note = footnote_placeholder(f"{_GENERATED}discretion:{std.id}") if std.discretion else None
+            shown.append(RatingsRow(
+                "standard", f"{std.id} {std.name}", std.rating, RATING_CLASS[std.rating], rating_note=rating_note,
+            ))
         if shown:
             note = None
             if not domain.counts_to_score:
@@ -407,6 +414,9 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
         chart=chart_svg,
         lowest_note=lowest_note,
         discretion_text=_discretion_text(rated_std) if rated_std else None,
+        discretion_note=(
+            footnote_placeholder(f"{_GENERATED}discretion:{source.id}") if rated_std and rated_std.discretion else None
+        ),
         table_style=style,
         table_stem=stem,
     )
@@ -484,20 +494,27 @@ def _theme_views(rated: RatedInspection) -> list[ThemeView]:
 
 
 def _inspection_data(rated: RatedInspection, domains: list[DomainView]) -> list[dict]:
-    """Prompt-level tables where the source has prompt results (2022 style); otherwise every
-    standard with its rating and key-question results (2019 style)."""
+    """Prompt-level tables where the source has prompt results (2022 style); otherwise, or when
+    the report keeps its key-question tables out of the body, every standard with its rating and
+    key-question results (2019 style), followed by any prompt tables."""
     with_prompts = any(kq.prompts for d in domains for s in d.standards for kq in s.key_questions)
+    kq_in_annex = rated.inspection.kq_tables == "annex"
     blocks = []
     for domain in domains:
         rule = next((d for d in rated.rules.domains if d.id == domain.source.id), None)
         for std in domain.standards:
-            if with_prompts:
+            if kq_in_annex and std.key_questions:
+                blocks.append({
+                    "kind": "key-questions", "heading": std.heading, "standard": std,
+                    "prompt_kqs": [kq for kq in std.key_questions if kq.prompts],
+                })
+            elif with_prompts:
                 kqs = [kq for kq in std.key_questions if kq.prompts]
                 if kqs:
                     suffix = f" ({rule.name.lower()})" if rule else ""
                     blocks.append({"kind": "prompts", "heading": f"{std.heading}{suffix}", "key_questions": kqs})
             elif std.key_questions:
-                blocks.append({"kind": "key-questions", "heading": std.heading, "standard": std})
+                blocks.append({"kind": "key-questions", "heading": std.heading, "standard": std, "prompt_kqs": []})
     return blocks
 
 
@@ -562,7 +579,7 @@ def _annex_views(rated: RatedInspection, domains: list[DomainView]) -> list[Anne
     themes = rated.rules.family == "themes"
     views = []
     for number, annex in enumerate(insp.annexes, start=1):
-        sep = " " if themes else ": "
+        sep = insp.labels.annex_separator if insp.labels.annex_separator is not None else (" " if themes else ": ")
         view = AnnexView(anchor("annex", number), f"{insp.labels.annex} {number}{sep}{annex.title}", annex)
         if annex.kind == "inspection-data":
             view.data = _inspection_data(rated, domains)
@@ -617,6 +634,15 @@ def _created(insp: Inspection) -> str:
     return f"{insp.meta.published}-01"
 
 
+def _score_line(rated: RatedInspection) -> Optional[str]:
+    result = rated.result
+    if result.score is None:
+        return None
+    return rated.inspection.labels.score.replace("{score}", str(result.score)).replace(
+        "{max_score}", str(result.max_score) if result.max_score is not None else ""
+    )
+
+
 def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
     insp = rated.inspection
     meta = insp.meta
@@ -636,6 +662,7 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
         sections=sections,
         published=month_year(meta.published),
         fieldwork_started=month_year(meta.fieldwork.start),
+        score_line=_score_line(rated),
         contents=[],
         ratings_rows=_ratings_rows(rated),
         recommendations=groups,
@@ -665,6 +692,15 @@ def _generated_note(key: str, rated: RatedInspection) -> Optional[str]:
             "The standard's rating follows the band of its lowest key-question result, shown in bold in "
             f"the table.{where}"
         )
+    if kind == "discretion":
+        std = rated.result.standard(subject)
+        if std is not None and std.discretion is not None:
+            d = std.discretion
+            return (
+                f"The key-question results alone placed standard {std.id} in the ‘{d.from_.value}’ band; the "
+                f"inspection panel used its professional discretion to rate it ‘{d.to.value}’."
+            )
+        return None
     if kind == "separate":
         return "This domain is rated separately and does not count towards the overall score or rating."
     return None

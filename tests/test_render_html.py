@@ -118,7 +118,7 @@ def test_ratings_table_shows_each_rating_as_text_with_its_colour(standards, page
     cells = {row[0][2].strip(): row[1] for row in table["rows"] if len(row) == 2}
     for std in standards.result.standards:
         tag, attrs, text, _ = cells[f"{std.id} {std.name}"]
-        assert text.strip() == std.rating.value
+        assert re.sub(r"\d+$", "", text.strip()) == std.rating.value  # less any footnote number
         assert f"rating-{std.rating.value.lower().replace(' ', '-')}" in attrs["class"]
     texts = [" ".join(c[2].split()) for row in table["rows"] for c in row]
     result = standards.result
@@ -406,7 +406,7 @@ def test_domain_not_rated_as_a_whole_prints_heading_and_reason_only(standards):
     reason = "Too few cases qualified for this work to be rated."
     domains = [d.model_copy(update={"not_rated_reason": reason}) if d.id == "2" else d for d in standards.inspection.domains]
     result = standards.result.model_copy(update={"standards": [
-        s.model_copy(update={"rating": Rating.NOT_RATED, "points": None}) if s.domain == "2" else s
+        s.model_copy(update={"rating": Rating.NOT_RATED, "points": None, "discretion": None}) if s.domain == "2" else s
         for s in standards.result.standards
     ]})
     rated = standards.model_copy(update={
@@ -420,3 +420,51 @@ def test_domain_not_rated_as_a_whole_prints_heading_and_reason_only(standards):
     ratings = Page(html).tables[next(i for i, t in enumerate(Page(html).tables) if "ratings" in t["class"])]
     not_rated_rows = [row for row in ratings["rows"] if row[0][2].startswith("2.") and row[-1][2] == "Not rated"]
     assert len(not_rated_rows) == 2
+
+
+def _section(html: str, anchor_id: str) -> str:
+    start = html.index(f'id="{anchor_id}"')
+    end = html.find('<section class="major', start)
+    return html[start:end if end > 0 else len(html)]
+
+
+def test_discretion_footnote_on_the_ratings_row(standards):
+    html = render_html(standards)
+    ratings = _section(html, "sec-ratings")
+    decision = standards.result.standard("2.2").discretion
+    row = re.search(r"<th scope=\"row\">2\.2 [^<]*</th><td[^>]*>([^<]*)<sup[^>]*><a href=\"#fn-(\d+)\"", ratings)
+    assert row and row.group(1) == decision.to.value
+    note = re.search(rf'<li id="fn-{row.group(2)}"[^>]*>(.*?)</li>', ratings, flags=re.S).group(1)
+    assert "discretion" in note and decision.from_.value in note and decision.to.value in note
+    # Standards rated from the data alone carry no such note.
+    assert not re.search(r"<th scope=\"row\">2\.1 [^<]*</th><td[^>]*>[^<]*<sup", ratings)
+
+
+def test_score_line_from_the_label_option(standards):
+    score, top = standards.result.score, standards.result.max_score
+    default = Page(render_html(standards))
+    ratings = next(t for t in default.tables if "ratings" in t["class"])
+    cells = [c[2] for row in ratings["rows"] for c in row]
+    assert f"Score {score}/{top}" in cells
+    labels = standards.inspection.labels.model_copy(update={"score": "{score}"})
+    bare = Page(render_html(fixture_rated("standards", labels=labels)))
+    ratings = next(t for t in bare.tables if "ratings" in t["class"])
+    cells = [c[2] for row in ratings["rows"] for c in row]
+    assert str(score) in cells and f"Score {score}/{top}" not in cells
+
+
+def test_key_question_tables_can_stay_in_the_annex(standards):
+    html = render_html(fixture_rated("standards", kq_tables="annex"))
+    domain = _section(html, "sec-domain-2")
+    assert "kq-table" not in domain and "<svg" not in domain and "rating-lead" not in domain
+    annex = Page(html[html.index('id="sec-annex-2"'):])
+    assert any("kq-table" in t["class"] for t in annex.tables)
+    assert any("prompt-table" in t["class"] for t in annex.tables)  # prompt results still follow
+    body = render_html(standards)
+    assert "kq-table" in _section(body, "sec-domain-2")
+
+
+def test_annex_separator_option(standards):
+    labels = standards.inspection.labels.model_copy(update={"annex": "Annex", "annex_separator": " – "})
+    page = Page(render_html(fixture_rated("standards", labels=labels)))
+    assert "Annex 1 – Methodology" in _h2s(page)
