@@ -341,6 +341,9 @@ class Standard(Strict):
         "first column's header, and each row shows the key question's completion). Omitted: 'counts' when a "
         "caption is given and counts exist, else 'percent'.",
     )
+    after_table: Optional[Body] = Field(
+        None, description="Narrative printed right after the key-question table, e.g. a summary of the rating (2021 style)."
+    )
     narrative: Optional[Body] = Field(None, description="Narrative for the whole standard (after the key questions).")
     strengths: list[Markdown] = Field(default_factory=list, description="Strengths listed under this standard.")
     improvements: list[Markdown] = Field(default_factory=list, description="Areas for improvement under this standard.")

@@ -468,3 +468,28 @@ def test_annex_separator_option(standards):
     labels = standards.inspection.labels.model_copy(update={"annex": "Annex", "annex_separator": " – "})
     page = Page(render_html(fixture_rated("standards", labels=labels)))
     assert "Annex 1 – Methodology" in _h2s(page)
+
+
+def test_after_table_text_follows_the_key_question_table(standards):
+    summary = "The rating rests on keeping other people safe."
+    rated = _with_standard(standards, "2.1", after_table=summary, narrative="Closing words for the standard.")
+    html = render_html(rated)
+    section = html[html.index('id="sec-standard-2-1"'):html.index('id="sec-standard-2-2"')]
+    table_end = section.index("</table>")
+    assert table_end < section.index(summary) < section.index('class="key-question"') < section.index("Closing words")
+
+
+def test_key_question_and_prompt_captions_are_inline_markdown_with_footnotes(standards):
+    rated = _with_standard(standards, "2.1", kq_table_caption="Of the *5* cases inspected[^scope]")
+    kq = next(k for k in rated.inspection.domains[1].standards[0].key_questions if k.prompts)
+    kqs = [k.model_copy(update={"prompts_caption": "Of the 5 cases[^pop]:"}) if k.id == kq.id else k
+           for k in rated.inspection.domains[1].standards[0].key_questions]
+    rated = _with_standard(rated, "2.1", key_questions=kqs)
+    html = render_html(rated)
+    caption = re.search(r'<table class="data kq-table[^"]*">\s*<caption>(.*?)</caption>', html, flags=re.S).group(1)
+    assert "<em>5</em>" in caption and "[^scope]" not in caption
+    number = re.search(r'<a href="#fn-(\d+)"', caption).group(1)
+    assert re.search(rf'<li id="fn-{number}"[^>]*>The report covers work with children\.', html)
+    prompt_caption = re.search(r'<table class="data prompt-table">\s*<caption>(.*?)</caption>', html, flags=re.S).group(1)
+    number = re.search(r'<a href="#fn-(\d+)"', prompt_caption).group(1)
+    assert re.search(rf'<li id="fn-{number}"[^>]*>Population estimate for the area\.', html)
