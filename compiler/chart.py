@@ -62,6 +62,9 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float]], th
             f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" font-size="13" text-anchor="end" fill="#111">'
             f"{escape(short)}</text>"
             f'<rect x="{LABEL_W}" y="{y}" width="{max(1.0, _x(percent) - LABEL_W):.1f}" height="{BAR_H}" fill="{colour}"/>'
+            # A white backing keeps the value readable where a dashed band line crosses it.
+            f'<rect x="{_x(percent) + 2:.1f}" y="{y + 3}" width="{len(f"{percent:.0f}%") * 8 + 4}" '
+            f'height="{BAR_H - 6}" fill="#fff"/>'
             f'<text x="{_x(percent) + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="13" fill="#111">'
             f"{percent:.0f}%</text>"
         )

@@ -165,6 +165,11 @@ class Fieldwork(Strict):
         return self
 
 
+class BackPageLine(Strict):
+    text: str = Field(description="The line as printed.")
+    language: Optional[str] = Field(None, description="BCP 47 tag if the line is in another language, e.g. 'cy'.")
+
+
 class Meta(Strict):
     service: str = Field(description="Full name of the inspected service, as in the ratings table.")
     short_name: Optional[str] = Field(None, description="Abbreviation used in the text, e.g. 'YOS'.")
@@ -185,6 +190,11 @@ class Meta(Strict):
     publisher: Publisher = Field(default_factory=Publisher, description="Publisher block in the front matter.")
     language: str = Field("en-GB", description="BCP 47 language tag of the report.")
     copyright_year: Optional[int] = Field(None, description="Year in the copyright line; defaults to the publication year.")
+    back_page_lines: list[Union[str, BackPageLine]] = Field(
+        default_factory=list,
+        description="Lines printed on the back page above the publisher's address, e.g. a title in Welsh "
+        "(a string, or {text, language}).",
+    )
 
 
 class Labels(Strict):

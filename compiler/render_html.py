@@ -673,7 +673,9 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
         annexes=_annex_views(rated, domains),
         copyright_year=meta.copyright_year or int(meta.published[:4]),
         created=_created(insp),
-        colophon="front_matter" not in sections and (meta.isbn is not None or bool(meta.publisher.address)),
+        colophon=bool(meta.back_page_lines) or (
+            "front_matter" not in sections and (meta.isbn is not None or bool(meta.publisher.address))
+        ),
     )
     view.contents = _contents(rated, sections, view)
     return view

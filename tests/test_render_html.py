@@ -493,3 +493,25 @@ def test_key_question_and_prompt_captions_are_inline_markdown_with_footnotes(sta
     prompt_caption = re.search(r'<table class="data prompt-table">\s*<caption>(.*?)</caption>', html, flags=re.S).group(1)
     number = re.search(r'<a href="#fn-(\d+)"', prompt_caption).group(1)
     assert re.search(rf'<li id="fn-{number}"[^>]*>Population estimate for the area\.', html)
+
+
+def test_back_page_lines_print_above_the_address_with_their_language():
+    rated = fixture_rated("themes")
+    meta = type(rated.inspection.meta).model_validate({**rated.inspection.meta.model_dump(), "back_page_lines": [
+        {"text": "Arolygiad ar y Cyd", "language": "cy"}, "A plain line",
+    ]})
+    html = render_html(fixture_rated("themes", meta=meta))
+    back = html[html.index('id="sec-colophon"'):]
+    welsh = back.index('<p class="back-page-line" lang="cy">Arolygiad ar y Cyd</p>')
+    assert welsh < back.index('<p class="back-page-line">A plain line</p>') < back.index("<address>")
+
+
+def test_theme_chart_follows_the_data_summary_lead_inside_one_block():
+    rated = fixture_rated("themes")
+    theme = rated.inspection.themes[0]
+    blocks = [{"text": "Lead sentence about the chart."}, {"text": "A closing note."}]
+    themes = [theme.model_copy(update={"data_summary": theme.model_validate(
+        {**theme.model_dump(exclude_none=True), "data_summary": blocks}).data_summary})] + list(rated.inspection.themes[1:])
+    html = render_html(fixture_rated("themes", themes=themes))
+    summary = re.search(r'<div class="data-summary">(.*?)</div>\n', html, flags=re.S).group(1)
+    assert summary.index("Data Summary") < summary.index("Lead sentence") < summary.index("<svg") < summary.index("A closing note")
