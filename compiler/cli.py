@@ -102,10 +102,28 @@ def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
         path = Path(raw)
         if path.is_dir() and not (path / ENTRY_FILE).exists():
             children = sorted(p.parent for p in path.glob(f"*/{ENTRY_FILE}"))
-            found.extend(children or [path])
+            if not children:
+                raise click.BadParameter(f"no {ENTRY_FILE} in '{raw}' nor in any folder inside it",
+                                         param_hint="'PATH'")
+            found.extend(children)
         else:
             found.append(path)
     return found
+
+
+def _one_inspection(raw: str) -> Path:
+    """PATH for commands that take one inspection: its folder or its inspection.yaml."""
+    from .validate import ENTRY_FILE
+
+    path = Path(raw)
+    if path.is_dir() and not (path / ENTRY_FILE).exists():
+        children = sorted(p.parent.name for p in path.glob(f"*/{ENTRY_FILE}"))
+        if children:
+            shown = ", ".join(children[:5]) + (", ..." if len(children) > 5 else "")
+            raise click.BadParameter(f"'{raw}' is a folder of inspections; give one of them ({shown})",
+                                     param_hint="'PATH'")
+        raise click.BadParameter(f"no {ENTRY_FILE} in '{raw}'", param_hint="'PATH'")
+    return path
 
 
 # --------------------------------------------------------------------------- commands
@@ -183,7 +201,7 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
     """Rate one inspection and print its ratings table (or JSON)."""
     from .pipeline import compile_inspection
 
-    compiled = compile_inspection(path, rules_file)
+    compiled = compile_inspection(_one_inspection(path), rules_file)
     print_diagnostics(compiled.diagnostics)
     if compiled.rated is None:
         sys.exit(EXIT_INVALID)
@@ -254,8 +272,7 @@ def new(directory: str, framework_id: str) -> None:
     try:
         written = create_inspection(Path(directory), load_ruleset(framework_id), framework_ids=known)
     except ScaffoldError as exc:
-        echo(f"inspection new: {exc}", err=True)
-        sys.exit(EXIT_INVALID)
+        raise click.BadParameter(str(exc), param_hint="'DIRECTORY'") from None
     echo(f"Created {directory} ({framework_id}), {len(written)} files:")
     for path in written:
         echo(f"  {path}")
@@ -275,7 +292,7 @@ def serve(path: str, port: int, open_browser: bool) -> None:
     from .serve import PreviewServer, ServeError
 
     try:
-        server = PreviewServer(Path(path), port=port, log=lambda message: echo(message, err=True))
+        server = PreviewServer(_one_inspection(path), port=port, log=lambda message: echo(message, err=True))
     except ServeError as exc:
         echo(f"inspection serve: {exc}", err=True)
         sys.exit(EXIT_INVALID)
@@ -349,6 +366,8 @@ def _ratings_table(rated) -> str:
             stars = "*" * theme.stars if theme.stars else "-"
             lines.append(f"{theme.name[:46]:<46} {percent:>6}  {descriptor:<15} {stars}")
     lines.append("")
+    if any(not s.counts_to_score and s.points is not None for s in result.standards):
+        lines.append("(n): points of a standard rated separately, not added to the score")
     if result.score is not None:
         lines.append(f"Score: {result.score}/{result.max_score}")
     if result.overall is not None:

@@ -71,15 +71,14 @@ def find_in_source(source: SourceFile) -> list[Placeholder]:
 
 def check_placeholders(status: str, sources: list[SourceFile], diagnostics: Diagnostics) -> None:
     """Record each placeholder left: a warning in a draft, an error in a final report."""
+    hint = ("write the text, or set `status: draft` while the report is unfinished",)
     for source in sources:
         for item in find_in_source(source):
             if status == "final":
-                diagnostics.error(
-                    "placeholder-in-final",
-                    f"placeholder left in a final report: {item.what}",
-                    item.span,
-                    "write the text, or set `status: draft` while the report is unfinished",
-                )
+                # The hint once, on the first placeholder: it is the same for all of them.
+                diagnostics.error("placeholder-in-final", f"placeholder left in a final report: {item.what}",
+                                  item.span, *hint)
+                hint = ()
             else:
                 diagnostics.warning("placeholder", f"placeholder left: {item.what}", item.span)
 

@@ -153,7 +153,7 @@ def _domains(domains: list[DomainRule]) -> list[str]:
     lines = ["domains:"]
     for domain in domains:
         case_based = any(s.method == "case-based" for s in domain.standards)
-        note = " (optional: delete this domain if the framework allows it to be left out)" if domain.optional else ""
+        note = " (optional: delete this domain if it was not inspected)" if domain.optional else ""
         lines += [
             f'  - id: "{domain.id}"  # {domain.name}{note}',
             *_block(4, "intro", f"opening findings for {domain.name.lower()}"),

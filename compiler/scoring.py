@@ -216,6 +216,7 @@ class _Scorer:
         )
         if too_small and domain.not_rated_reason is None:
             self.note(self.rules.min_cases.assumption)
+            self._warn_unexplained_small_sample(domain_rule, domain, loc)
         by_id = self._index([s.id for s in domain.standards], loc + ("standards",), "standard",
                             {s.id for s in domain_rule.standards})
         rated: list[RatedStandard] = []
@@ -254,6 +255,18 @@ class _Scorer:
             else:
                 rated.append(self._rate_case_based(domain_rule, rule, source, s_loc, domain))
         return rated
+
+    def _warn_unexplained_small_sample(self, domain_rule: DomainRule, domain: Domain, loc: Loc) -> None:
+        """A domain too small to rate should say why; silence usually means the counts are unfinished."""
+        case_based = {s.id for s in domain_rule.standards if s.method == "case-based"}
+        if any(s.not_rated_reason for s in domain.standards if s.id in case_based):
+            return
+        where = ("the domain" if len(case_based) == len(domain_rule.standards) else
+                 "each of its case-based standards")
+        self.problem(loc + ("sample", "cases"), "domain-too-small",
+                     f"domain {domain_rule.id} ({domain_rule.name}) has {domain.sample.cases} cases, fewer than the "
+                     f"{self.rules.min_cases.value} needed to rate it, so its case-based standards are Not rated; "
+                     f"give {where} a 'not_rated_reason' to say why in the report", severity="warning")
 
     # ----------------------------------------------------------------- one standard
 
@@ -316,7 +329,7 @@ class _Scorer:
             return None, True
         if yes is not None and of is not None:
             if yes > of:
-                self.problem(loc + ("yes",), "yes-over-of", f"{what}: {yes} 'yes' is more than the {of} relevant cases")
+                self.problem(loc + ("yes",), "yes-over-of", f"{what}: 'yes: {yes}' is more than 'of: {of}'")
                 return None, True
             if of == 0:
                 return None, True
@@ -332,6 +345,10 @@ class _Scorer:
         exact, given = self._figures(question.yes, question.of, question.percent, loc, f"key question {qid}")
         if not given and required:
             self.problem(loc, "key-question-no-data", f"key question {qid} needs 'yes' and 'of' (or a published 'percent')")
+        if question.of == 0 and required:
+            self.problem(loc + ("of",), "no-relevant-cases",
+                         f"key question {qid}: 'of: 0' means no relevant cases, so it is left out of the rating",
+                         severity="warning")
         percent = round_percent(exact, self.rules) if exact is not None else None
         band = band_for(_banded_value(exact, self.rules), self.rules) if exact is not None else None
         return RatedKeyQuestion(id=qid, text=question.text or text, yes=question.yes, of=question.of,
@@ -347,6 +364,7 @@ class _Scorer:
     def _rate_case_based(self, domain_rule: DomainRule, rule: StandardRule, source: Standard, loc: Loc,
                          domain: Domain) -> RatedStandard:
         questions = self._rate_questions(rule, source, loc)
+        self._check_sample(source, loc, domain)
         scored = [q for q in questions if q.percent is not None]
         if not scored:
             if source.key_questions:
@@ -372,6 +390,16 @@ class _Scorer:
             rating=rating, points=points_for(rating, self.rules), computed=computed, discretion=decision,
             counts_to_score=domain_rule.counts_to_score, key_questions=questions,
         )
+
+    def _check_sample(self, source: Standard, loc: Loc, domain: Domain) -> None:
+        """Warn where a key question counts more relevant cases than the domain inspected."""
+        if domain.sample is None:
+            return
+        for index, question in enumerate(source.key_questions):
+            if question.of is not None and question.of > domain.sample.cases:
+                self.problem(loc + ("key_questions", index, "of"), "of-over-sample",
+                             f"key question {question.id}: 'of: {question.of}' is more than the "
+                             f"{domain.sample.cases} cases inspected in domain {domain.id}", severity="warning")
 
     def _band_value(self, question: RatedKeyQuestion) -> Fraction:
         """The value a key question is banded on (the rounded figure, or the exact one)."""

@@ -147,6 +147,24 @@ def test_rate_prints_the_ratings_table(run):
     assert "Assumptions applied:" in lines
 
 
+def test_rate_table_explains_points_rated_separately(run, tmp_path):
+    folder = tmp_path / "minimal"
+    shutil.copytree(MINIMAL, folder)
+    source = folder / "inspection.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        "        rating: Good\n\nfootnotes:",
+        '        rating: Good\n  - id: "4"\n    standards:\n      - id: "4.1"\n        rating: Outstanding\n\nfootnotes:',
+    )
+    source.write_text(text, encoding="utf-8")
+    result = run("rate", folder)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any(re.match(r"^4\.1 Resettlement policy and provision\s+Outstanding\s+\(3\)", line) for line in lines)
+    assert any(line.startswith("(n): ") and "not added to the score" in line for line in lines)
+    assert "Score: 23/36" in lines
+    assert not any(line.startswith("(n): ") for line in run("rate", MINIMAL).output.splitlines())
+
+
 def test_rate_json_shape(run):
     result = run("rate", "--json", MINIMAL)
     assert result.exit_code == 0, result.output
@@ -222,3 +240,18 @@ def test_readme_opens_with_install_and_test_commands_that_ci_runs():
     assert "pip install" in match["first"] and "inspection build" in match["first"]
     assert "pytest" in match["second"]
     assert match["second"] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_a_folder_of_inspections_is_a_usage_error_for_one_inspection_commands(run, tmp_path):
+    shutil.copytree(MINIMAL, tmp_path / "minimal")
+    for command in ("rate", "serve"):
+        result = run(command, tmp_path)
+        assert result.exit_code == 2, result.output
+        assert "is a folder of inspections; give one of them (minimal)" in result.output
+
+
+def test_a_folder_without_inspections_is_a_usage_error(run, tmp_path):
+    for command in ("validate", "build", "rate"):
+        result = run(command, tmp_path)
+        assert result.exit_code == 2, result.output
+        assert f"no inspection.yaml in '{tmp_path}'" in result.output

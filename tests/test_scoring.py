@@ -368,7 +368,11 @@ def test_domain_sample_below_the_minimum_is_not_rated_with_the_assumption_record
     data = standards_data("standards-2024")
     data["domains"][2]["sample"] = {"cases": 3}
     result, problems = run(data)
-    assert problems == []
+    assert codes(problems) == ["domain-too-small"]  # a warning that asks for the reason
+    assert "each of its case-based standards" in problems[0].message  # 3.4 is qualitative and still rated
+    for n in range(1, 4):
+        source_standard(data, f"3.{n}")["not_rated_reason"] = "Three cases only."
+    assert run(data)[1] == []
     assert [result.standard(f"3.{n}").rating.value for n in range(1, 4)] == [NR] * 3
     assert result.standard("3.4").rating.value == G  # qualitative: still rated
     assert result.max_score == 27
@@ -637,3 +641,30 @@ domains:
     problem = only_problem(problems, "yes-over-of")
     assert problem.loc in source.positions
     assert source.span(problem.loc).line == text.splitlines().index("            yes: 11") + 1
+
+
+def test_template_zero_counts_warn_but_do_not_fail():
+    data = standards_data(framework="standards-2024", yes=0, of=0, sample=0)
+    result, problems = run(data)
+    warned = [p for p in problems if p.code == "domain-too-small"]
+    assert [p.loc for p in warned] == [("domains", 1, "sample", "cases"), ("domains", 2, "sample", "cases")]
+    assert all(p.severity == "warning" for p in problems)
+    assert all(s.rating == NR for s in result.standards if s.method == "case-based")
+
+
+def test_no_relevant_cases_warns_and_leaves_the_question_unrated():
+    data = standards_data()
+    set_kq(data, "2.1", 1, yes=0, of=0)
+    result, problems = run(data)
+    problem = only_problem(problems, "no-relevant-cases")
+    assert (problem.loc, problem.severity) == (("domains", 1, "standards", 0, "key_questions", 1, "of"), "warning")
+    assert next(s for s in result.standards if s.id == "2.1").key_questions[1].percent is None
+
+
+def test_more_relevant_cases_than_the_domain_sample_warns():
+    data = standards_data(sample=12)
+    set_kq(data, "3.3", 0, yes=5, of=13)
+    _, problems = run(data)
+    problem = only_problem(problems, "of-over-sample")
+    assert (problem.loc, problem.severity) == (("domains", 2, "standards", 2, "key_questions", 0, "of"), "warning")
+    assert "13" in problem.message and "12" in problem.message
