@@ -688,8 +688,11 @@ def _generated_note(key: str, rated: RatedInspection) -> Optional[str]:
     """Texts of footnotes the renderer adds itself (keys starting with '@gen:')."""
     kind, _, subject = key[len(_GENERATED):].partition(":")
     if kind == "lowest":
-        data_annex = next((i for i, a in enumerate(rated.inspection.annexes, 1) if a.kind == "inspection-data"), None)
-        where = f" Prompt-level results are in {rated.inspection.labels.annex} {data_annex}." if data_annex else ""
+        insp = rated.inspection
+        data_annex = next((i for i, a in enumerate(insp.annexes, 1) if a.kind == "inspection-data"), None)
+        has_prompts = any(q.prompts for d in insp.domains for s in d.standards for q in s.key_questions)
+        where = (f" Prompt-level results are in {insp.labels.annex} {data_annex}."
+                 if data_annex and has_prompts else "")
         return (
             "The standard's rating follows the band of its lowest key-question result, shown in bold in "
             f"the table.{where}"

@@ -168,6 +168,20 @@ def test_lowest_key_question_footnote_on_each_rating_lead(standards):
         assert "lowest key-question result" in note and "bold" in note
 
 
+def test_lowest_key_question_footnote_points_to_prompts_only_where_there_are_some(standards):
+    assert "Prompt-level results are in Annexe" in render_html(standards)
+    insp = standards.inspection
+    domains = [
+        d.model_copy(update={"standards": [
+            s.model_copy(update={"key_questions": [q.model_copy(update={"prompts": []}) for q in s.key_questions]})
+            for s in d.standards]})
+        for d in insp.domains
+    ]
+    without = standards.model_copy(update={"inspection": insp.model_copy(update={"domains": domains})})
+    html = render_html(without)
+    assert "lowest key-question result" in html and "Prompt-level results" not in html
+
+
 def test_chart_has_a_text_alternative_with_each_percentage(standards):
     html = render_html(standards)
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
