@@ -1,12 +1,13 @@
 """Rules files (compiler/rules/<id>.yaml) -> RuleSet: one framework version's rules as data."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .diagnostics import CompileError, Diagnostics, Span
+from .diagnostics import CompileError, Diagnostic, Diagnostics, Span
 from .model import Descriptor, Rating
 from .source import load_yaml
 
@@ -174,7 +175,26 @@ def _load(ref: str | Path, diagnostics: Diagnostics) -> Optional[RuleSet]:
         known = ", ".join(framework_ids())
         diagnostics.error("unknown-framework", f"unknown framework '{ref}' (known: {known})", Span(str(path)))
         return None
-    source = load_yaml(path, diagnostics)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):  # `load_yaml` reads it again and says what is wrong
+        return _parse(path, by_id, None, diagnostics)
+    ruleset, found = _parse_cached(path, by_id, text)
+    diagnostics.extend(found)
+    # A copy: the cached rules stay as read whatever a caller does with its own.
+    return ruleset.model_copy(deep=True) if ruleset is not None else None
+
+
+@lru_cache(maxsize=32)
+def _parse_cached(path: Path, by_id: bool, text: str) -> tuple[Optional[RuleSet], tuple[Diagnostic, ...]]:
+    """`_parse` keyed by the file's text, so an edited rules file is read afresh."""
+    found = Diagnostics()
+    ruleset = _parse(path, by_id, text, found)
+    return ruleset, tuple(found)
+
+
+def _parse(path: Path, by_id: bool, text: Optional[str], diagnostics: Diagnostics) -> Optional[RuleSet]:
+    source = load_yaml(path, diagnostics, text=text)
     if source is None:
         return None
     data = source.data
@@ -200,9 +220,9 @@ def _load(ref: str | Path, diagnostics: Diagnostics) -> Optional[RuleSet]:
             field = ".".join(str(part) for part in loc) or "rules"
             diagnostics.error("rules-schema", f"{field}: {error['msg']}", span)
         return None
-    if by_id and ruleset.id != str(ref):
+    if by_id and ruleset.id != path.stem:
         diagnostics.error(
-            "rules-id", f"rules file {path.name} declares id '{ruleset.id}'; expected '{ref}'", source.span(("id",))
+            "rules-id", f"rules file {path.name} declares id '{ruleset.id}'; expected '{path.stem}'", source.span(("id",))
         )
     for loc, message in _consistency_problems(ruleset):
         diagnostics.error("rules-inconsistent", message, source.span(loc))

@@ -182,3 +182,26 @@ def test_limiting_judgement_on_an_unknown_standard_is_refused(tmp_path):
     path = broken(tmp_path, "- standard: '4.1'", "- standard: '4.2'")
     errors = refused(path)
     assert any("unknown standard '4.2'" in e.message for e in errors)
+
+
+# --------------------------------------------------------------------------- loading once
+
+
+def test_each_load_returns_its_own_rules_whatever_an_earlier_caller_changed():
+    first = load_ruleset("standards-2021")
+    first.domains.clear()
+    first.points.clear()
+    again = load_ruleset("standards-2021")
+    assert again is not first
+    assert [d.id for d in again.domains] == ["1", "2", "3", "4"]
+    assert again.points
+
+
+def test_an_edited_rules_file_is_read_afresh(tmp_path):
+    path = broken(tmp_path, "name: Youth justice standards", "name: First wording")
+    assert load_ruleset(path).name.startswith("First wording")
+    broken(tmp_path, "name: Youth justice standards", "name: Second wording")  # same path, new text
+    assert load_ruleset(path).name.startswith("Second wording")
+    broken(tmp_path, "format: 1", "format: 2")
+    assert refused(path)[0].code == "rules-format"
+    assert [e.code for e in refused(path)] == ["rules-format"]  # the same diagnostics when loaded again
