@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from compiler.build import build_inspection
 from compiler.pipeline import compile_inspection
 from compiler.render_html import build_view
+from helpers import contents_number, pdf_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,23 +61,9 @@ def seed(request, tmp_path_factory):
     return slug, rated, reader, pages, html
 
 
-def _outline(reader):
-    entries = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                entries.append((depth, item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 0)
-    return entries
-
-
 def test_sections_in_the_published_order(seed):
     slug, _rated, reader, _pages, _html = seed
-    top = [title for depth, title, _ in _outline(reader) if depth == 0 and title != "Contents"]
+    top = [title for depth, title, _ in pdf_outline(reader) if depth == 0 and title != "Contents"]
     expected = SEED_ORDER[slug]
     assert [t for t in top if t in expected] == expected
 
@@ -95,12 +82,10 @@ def test_contents_numbers_are_true_and_match_the_bookmarks(seed):
     _slug, rated, reader, pages, _html = seed
     entries = build_view(rated, "print").contents
     contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
-    outline = {title: page for _, title, page in _outline(reader)}
+    outline = {title: page for _, title, page in pdf_outline(reader)}
     physical = _printed_numbers(pages)
     for entry in entries:
-        match = re.search(rf"^{re.escape(entry.label)}\s*\.*\s*(\d+)\s*$", contents, flags=re.M)
-        assert match, entry.label
-        number = physical[int(match.group(1))]
+        number = physical[contents_number(contents, entry.label)]
         assert outline[entry.label] == number
         page_text = " ".join(pages[number - 1].split())  # long headings wrap over two lines
         assert entry.label in page_text, (entry.label, number)
@@ -115,14 +100,12 @@ def test_foreword_on_the_seeds_page(seed):
     if slug not in SEED_FOREWORD_PAGE:
         pytest.skip("the seed's text has no contents page")
     contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
-    label = re.escape(rated.inspection.labels.foreword)
-    match = re.search(rf"^{label}\s*\.*\s*(\d+)\s*$", contents, flags=re.M)
-    assert int(match.group(1)) == SEED_FOREWORD_PAGE[slug]
+    assert contents_number(contents, rated.inspection.labels.foreword) == SEED_FOREWORD_PAGE[slug]
 
 
 def test_every_standard_has_a_bookmark(seed):
     _slug, rated, reader, _pages, _html = seed
-    titles = {title for _, title, _ in _outline(reader)}
+    titles = {title for _, title, _ in pdf_outline(reader)}
     view = build_view(rated, "print")
     for domain in view.domains:
         assert domain.heading in titles
@@ -136,7 +119,7 @@ def test_every_standard_has_a_bookmark(seed):
 
 def test_every_placed_section_has_a_bookmark_on_its_page(seed):
     _slug, rated, reader, pages, _html = seed
-    outline = _outline(reader)
+    outline = pdf_outline(reader)
     view = build_view(rated, "print")
     placed = [p for d in view.domains for s in d.standards for p in s.placed_after]
     placed += [p for d in view.domains for p in d.trailing_sections]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from click.testing import CliRunner
 from compiler import __version__
 from compiler.cli import main
 from compiler.ruleset import framework_ids
+from helpers import minimal_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal"
@@ -99,17 +99,14 @@ def test_validate_several_paths_sorts_diagnostics_and_counts_all(run):
 
 def test_validate_expands_a_folder_of_inspections(run, tmp_path):
     for name in ("one", "two"):
-        shutil.copytree(MINIMAL, tmp_path / name)
+        minimal_copy(tmp_path, name)
     result = run("validate", tmp_path)
     assert result.exit_code == 0, result.output
     assert "2 inspections checked" in result.output
 
 
 def test_validate_strict_fails_on_warnings(run, tmp_path):
-    folder = tmp_path / "spare"
-    shutil.copytree(MINIMAL, folder)
-    entry = folder / "inspection.yaml"
-    entry.write_text(entry.read_text(encoding="utf-8") + "  spare: Never cited.\n", encoding="utf-8")
+    folder = minimal_copy(tmp_path, "spare", append="  spare: Never cited.\n").parent
     assert run("validate", folder).exit_code == 0
     strict = run("validate", "--strict", folder)
     assert strict.exit_code == 1
@@ -196,26 +193,25 @@ def test_rate_invalid_inspection_exits_1_and_prints_diagnostics(run):
     assert "{" not in result.output
 
 
-def test_internal_error_is_reported_briefly_with_exit_3(run, monkeypatch):
+@pytest.fixture
+def bug_in_pipeline(monkeypatch):
+    """Compiling any inspection raises an unexpected exception, as a bug would."""
     import compiler.pipeline
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated bug")
 
     monkeypatch.setattr(compiler.pipeline, "compile_inspection", broken)
+
+
+def test_internal_error_is_reported_briefly_with_exit_3(run, bug_in_pipeline):
     result = run("validate", MINIMAL)
     assert result.exit_code == 3
     assert "internal error, please report" in result.output
     assert "Traceback" not in result.output
 
 
-def test_internal_error_traceback_with_inspection_debug(run, monkeypatch):
-    import compiler.pipeline
-
-    def broken(*args, **kwargs):
-        raise ZeroDivisionError("simulated bug")
-
-    monkeypatch.setattr(compiler.pipeline, "compile_inspection", broken)
+def test_internal_error_traceback_with_inspection_debug(run, bug_in_pipeline, monkeypatch):
     monkeypatch.setenv("INSPECTION_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         run("validate", MINIMAL)

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from compiler.render_html import TEMPLATES_DIR, build_view, render_html
 from compiler.render_pdf import render_pdf
+from helpers import contents_number, pdf_outline
 from test_render_support import fixture_rated
 
 BASE_URL = TEMPLATES_DIR.as_uri() + "/"
@@ -34,28 +35,9 @@ def pages(reader):
     return [page.extract_text() for page in reader.pages]
 
 
-def _outline(reader) -> list[tuple[int, str, int]]:
-    entries = []
-
-    def walk(items, depth):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                entries.append((depth, item.title, reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 0)
-    return entries
-
-
 def _contents_numbers(pages, labels) -> dict[str, int]:
     contents_page = next(text for text in pages if text.lstrip().startswith("Contents"))
-    numbers = {}
-    for label in labels:
-        match = re.search(rf"^{re.escape(label)}\s*\.*\s*(\d+)\s*$", contents_page, flags=re.M)
-        assert match, f"{label!r} not in the contents"
-        numbers[label] = int(match.group(1))
-    return numbers
+    return {label: contents_number(contents_page, label) for label in labels}
 
 
 def test_contents_page_numbers_point_at_the_headings(rated, pages):
@@ -74,7 +56,7 @@ def test_outline_has_every_section_and_standard_at_the_contents_pages(rated, rea
     # Sections left out of the contents (as published) are still bookmarked, one level down.
     unlisted = {p.section.title for d in view.domains for s in d.standards for p in s.placed_after}
     unlisted |= {p.section.title for d in view.domains for p in d.trailing_sections} | {"Summary"}
-    outline = _outline(reader)
+    outline = pdf_outline(reader)
     assert outline[0][1] == "Contents"
     extra = [(depth, title) for depth, title, _ in outline[1:] if title not in listed]
     assert all(depth == 1 and title in unlisted for depth, title in extra), extra
@@ -155,7 +137,7 @@ def test_output_is_deterministic(rated, pdf_bytes):
 def test_themes_report_builds_with_contents_after_recommendations():
     rated = fixture_rated("themes")
     reader = PdfReader(io.BytesIO(render_pdf(render_html(rated, media="print"), BASE_URL)))
-    titles = [title for _, title, _ in _outline(reader)]
+    titles = [title for _, title, _ in pdf_outline(reader)]
     assert titles == [
         "Foreword", "Summary", "Recommendations", "Contents",
         "Theme 1: Reducing the likelihood of reoffending", "Theme 2: Governance",

@@ -8,6 +8,7 @@ import pytest
 
 from compiler.diagnostics import CompileError, Diagnostics
 from compiler.ruleset import RULES_DIR, framework_ids, list_frameworks, load_ruleset
+from helpers import line_of
 
 FRAMEWORKS = ["fji-2013", "standards-2018", "standards-2021", "standards-2021-joint-working", "standards-2024"]
 
@@ -118,10 +119,6 @@ def broken(tmp_path: Path, old: str, new: str, source: str = "standards-2021") -
     path = tmp_path / "rules.yaml"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     return path
-
-
-def line_of(path: Path, fragment: str) -> int:
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if fragment in line)
 
 
 def refused(path: Path) -> list:

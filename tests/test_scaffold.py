@@ -17,6 +17,7 @@ from compiler.ruleset import framework_ids, load_ruleset
 from compiler.scaffold import SOURCE_NAME, ScaffoldError, create_inspection, scaffold_files
 from compiler.schema import SCHEMA_FILE_NAME, inspection_schema
 from compiler.source import load_yaml
+from helpers import line_of
 
 TODAY = dt.date(2025, 3, 14)
 FRAMEWORKS = framework_ids()
@@ -30,14 +31,6 @@ def _new(tmp_path: Path, framework_id: str, slug: str = "new-area-2025") -> Path
 
 def _codes(diagnostics) -> list[str]:
     return [d.code for d in diagnostics]
-
-
-def _line_of(path: Path, needle: str) -> int:
-    """1-based line of the first occurrence of `needle` in a file, found by plain text search."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def test_known_frameworks_are_there():
@@ -133,7 +126,7 @@ def test_final_report_with_placeholders_is_an_error_at_file_and_line(tmp_path):
     assert errors and not [d for d in compiled.diagnostics.warnings if d.code == "placeholder"]
     service = next(d for d in errors if "full name of the inspected service" in d.message)
     assert Path(service.span.path) == source
-    assert service.span.line == _line_of(source, "full name of the inspected service")
+    assert service.span.line == line_of(source, "full name of the inspected service")
     line_text = source.read_text(encoding="utf-8").splitlines()[service.span.line - 1]
     assert line_text[service.span.column - 1:].startswith("[[placeholder:")
     foreword = next(d for d in errors if Path(d.span.path).name == "foreword.md")
@@ -148,7 +141,7 @@ def test_cli_validate_reports_final_placeholders_with_exit_1(tmp_path):
     source.write_text(source.read_text(encoding="utf-8").replace("status: draft", "status: final"), encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(folder)])
     assert result.exit_code == 1
-    line = _line_of(source, "full title of the report")
+    line = line_of(source, "full title of the report")
     assert re.search(rf"inspection\.yaml:{line}:\d+: error: placeholder left in a final report", result.output)
 
 

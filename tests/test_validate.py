@@ -6,13 +6,13 @@ reported must be so annotated. Positions come from the whole pipeline (load, val
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from compiler.pipeline import compile_inspection
 from compiler.validate import load_inspection
+from helpers import line_of, minimal_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -145,11 +145,8 @@ def test_undefined_footnote_in_block_scalar_points_at_its_line_and_column():
 
 
 def test_unused_footnote_is_a_warning(tmp_path):
-    folder = tmp_path / "spare-footnote"
-    shutil.copytree(MINIMAL, folder)
-    entry = folder / "inspection.yaml"
-    entry.write_text(entry.read_text(encoding="utf-8") + "  spare: Never cited.\n", encoding="utf-8")
-    inspection, diagnostics, _ = load_inspection(folder)
+    entry = minimal_copy(tmp_path, "spare-footnote", append="  spare: Never cited.\n")
+    inspection, diagnostics, _ = load_inspection(entry.parent)
     assert inspection is not None
     [warning] = diagnostics.warnings
     assert warning.code == "footnote-unused"
@@ -159,64 +156,48 @@ def test_unused_footnote_is_a_warning(tmp_path):
 def test_markdown_symlink_leaving_the_folder_is_refused(tmp_path):
     outside = tmp_path / "outside.md"
     outside.write_text("Text from elsewhere.\n", encoding="utf-8")
-    folder = tmp_path / "linked"
-    shutil.copytree(MINIMAL, folder)
+    folder = minimal_copy(tmp_path, "linked").parent
     (folder / "narrative" / "foreword.md").unlink()
     (folder / "narrative" / "foreword.md").symlink_to(outside)
     _, diagnostics, _ = load_inspection(folder)
     [error] = diagnostics.errors
     assert error.code == "file-outside"
     assert error.span.path.endswith("inspection.yaml")
-    assert error.span.line == _line_of(folder / "inspection.yaml", "file: narrative/foreword.md")
+    assert error.span.line == line_of(folder / "inspection.yaml", "file: narrative/foreword.md")
 
 
 def test_absolute_markdown_path_is_refused(tmp_path):
-    folder = tmp_path / "absolute"
-    shutil.copytree(MINIMAL, folder)
-    entry = folder / "inspection.yaml"
-    absolute = (folder / "narrative" / "foreword.md").resolve()
-    entry.write_text(
-        entry.read_text(encoding="utf-8").replace("file: narrative/foreword.md", f"file: {absolute}"),
-        encoding="utf-8",
-    )
-    _, diagnostics, _ = load_inspection(folder)
+    absolute = (tmp_path / "absolute" / "narrative" / "foreword.md").resolve()
+    entry = minimal_copy(tmp_path, "absolute", "file: narrative/foreword.md", f"file: {absolute}")
+    assert absolute.is_file()
+    _, diagnostics, _ = load_inspection(entry.parent)
     [error] = diagnostics.errors
     assert error.code == "file-outside"
 
 
 def test_body_of_the_wrong_shape_reports_one_error_naming_both_forms(tmp_path):
-    folder = tmp_path / "body-mapping"
-    shutil.copytree(MINIMAL, folder)
-    entry = folder / "inspection.yaml"
-    entry.write_text(
-        entry.read_text(encoding="utf-8").replace(
-            "  body:\n    - file: narrative/foreword.md\n", "  body:\n    text: A mapping, not a list.\n"
-        ),
-        encoding="utf-8",
+    entry = minimal_copy(
+        tmp_path, "body-mapping",
+        "  body:\n    - file: narrative/foreword.md\n", "  body:\n    text: A mapping, not a list.\n",
     )
-    _, diagnostics, _ = load_inspection(folder)
+    _, diagnostics, _ = load_inspection(entry.parent)
     assert [d.code for d in diagnostics.errors] == ["wrong-type"]
     [error] = diagnostics.errors
     assert "Markdown text or a list of blocks" in error.message
-    assert error.span.line == _line_of(entry, "text: A mapping, not a list.")
+    assert error.span.line == line_of(entry, "text: A mapping, not a list.")
 
 
 def test_bad_block_inside_a_body_list_reports_only_the_list_branch(tmp_path):
-    folder = tmp_path / "bad-block"
-    shutil.copytree(MINIMAL, folder)
-    entry = folder / "inspection.yaml"
-    entry.write_text(
-        entry.read_text(encoding="utf-8").replace(
-            "    - file: narrative/foreword.md\n",
-            "    - file: narrative/foreword.md\n    - quote:\n        text: We were listened to.\n",
-        ),
-        encoding="utf-8",
+    entry = minimal_copy(
+        tmp_path, "bad-block",
+        "    - file: narrative/foreword.md\n",
+        "    - file: narrative/foreword.md\n    - quote:\n        text: We were listened to.\n",
     )
-    _, diagnostics, _ = load_inspection(folder)
+    _, diagnostics, _ = load_inspection(entry.parent)
     [error] = diagnostics.errors
     assert error.code == "missing-key"
     assert "'speaker'" in error.message
-    assert error.span.line == _line_of(entry, "- quote:")
+    assert error.span.line == line_of(entry, "- quote:")
 
 
 def test_all_errors_are_reported_at_once(tmp_path):
@@ -246,30 +227,20 @@ def test_missing_entry_file_is_a_diagnostic_not_an_exception(tmp_path):
     assert [d.code for d in diagnostics.errors] == ["file-missing"]
 
 
-def _line_of(path: Path, text: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if text in line)
-
-
 def test_footnote_positions_in_folded_and_quoted_scalars(tmp_path):
-    folder = tmp_path / "folded"
-    shutil.copytree(MINIMAL, folder)
-    entry = folder / "inspection.yaml"
-    entry.write_text(
-        entry.read_text(encoding="utf-8").replace(
-            "    - file: narrative/foreword.md\n",
-            "    - file: narrative/foreword.md\n"
-            "    - text: >-\n"
-            "        A folded paragraph\n"
-            "        with a note.[^nope]\n"
-            '    - text: "A quoted string\n'
-            '        over two lines[^gone]"\n',
-        ),
-        encoding="utf-8",
+    entry = minimal_copy(
+        tmp_path, "folded",
+        "    - file: narrative/foreword.md\n",
+        "    - file: narrative/foreword.md\n"
+        "    - text: >-\n"
+        "        A folded paragraph\n"
+        "        with a note.[^nope]\n"
+        '    - text: "A quoted string\n'
+        '        over two lines[^gone]"\n',
     )
-    _, diagnostics, _ = load_inspection(folder)
+    _, diagnostics, _ = load_inspection(entry.parent)
     found = sorted((d.span.line, d.span.column, d.message) for d in diagnostics.errors)
-    folded = _line_of(entry, "with a note.[^nope]")
-    quoted = _line_of(entry, "over two lines[^gone]")
+    folded = line_of(entry, "with a note.[^nope]")
+    quoted = line_of(entry, "over two lines[^gone]")
     assert [(line, column) for line, column, _ in found] == [(folded, 21), (quoted, 23)]
     assert all(d.code == "footnote-undefined" for d in diagnostics.errors)
