@@ -145,14 +145,11 @@ def test_rate_prints_the_ratings_table(run):
 
 
 def test_rate_table_explains_points_rated_separately(run, tmp_path):
-    folder = tmp_path / "minimal"
-    shutil.copytree(MINIMAL, folder)
-    source = folder / "inspection.yaml"
-    text = source.read_text(encoding="utf-8").replace(
+    folder = minimal_copy(
+        tmp_path, "minimal",
         "        rating: Good\n\nfootnotes:",
         '        rating: Good\n  - id: "4"\n    standards:\n      - id: "4.1"\n        rating: Outstanding\n\nfootnotes:',
-    )
-    source.write_text(text, encoding="utf-8")
+    ).parent
     result = run("rate", folder)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -239,7 +236,7 @@ def test_readme_opens_with_install_and_test_commands_that_ci_runs():
 
 
 def test_a_folder_of_inspections_is_a_usage_error_for_one_inspection_commands(run, tmp_path):
-    shutil.copytree(MINIMAL, tmp_path / "minimal")
+    minimal_copy(tmp_path, "minimal")
     for command in ("rate", "serve"):
         result = run(command, tmp_path)
         assert result.exit_code == 2, result.output
