@@ -344,12 +344,13 @@ class Standard(Strict):
     intro: Optional[Body] = Field(None, description="Narrative after the heading, before any tables.")
     key_questions: list[KeyQuestion] = Field(default_factory=list, description="Results and narrative per key question.")
     kq_table_caption: Optional[str] = Field(None, description="Caption of the key-question table, e.g. 'Of the 9 cases inspected'.")
-    kq_table_style: Optional[Literal["percent", "counts", "split-stem"]] = Field(
+    kq_table_style: Optional[Literal["percent", "counts", "counts-only", "split-stem"]] = Field(
         None,
         description="Columns of the key-question table: 'percent' (key question, % 'Yes'); 'counts' (adds relevant "
-        "cases and number 'Yes'); 'split-stem' (the caption is the shared stem ending in a colon, printed as the "
-        "first column's header, and each row shows the key question's completion). Omitted: 'counts' when a "
-        "caption is given and counts exist, else 'percent'.",
+        "cases and number 'Yes'); 'counts-only' (the caption is the first column's header, then relevant cases and "
+        "number 'Yes', with no percentage: 2021 style); 'split-stem' (the caption is the shared stem ending in a "
+        "colon, printed as the first column's header, and each row shows the key question's completion). Omitted: "
+        "'counts' when a caption is given and counts exist, else 'percent'.",
     )
     after_table: Optional[Body] = Field(
         None, description="Narrative printed right after the key-question table, e.g. a summary of the rating (2021 style)."
@@ -461,6 +462,12 @@ class Inspection(Strict):
     further_information: Optional[Section] = None
     annexes: list[Annex] = Field(default_factory=list)
     footnotes: dict[str, Markdown] = Field(default_factory=dict, description="Footnote texts by key, cited as [^key].")
+    prompt_tables: Literal["lettered", "counts-only"] = Field(
+        "lettered",
+        description="How prompt tables print: 'lettered' (each prompt after its letter, the caption above the table, "
+        "and relevant cases, number 'Yes' and % 'Yes' where counts exist); 'counts-only' (no letters, the caption "
+        "as the first column's header, then relevant cases and number 'Yes' only: 2021 style).",
+    )
     kq_tables: Literal["body", "annex"] = Field(
         "body",
         description="Where key-question tables and charts print: under each standard ('body'), or only in the "

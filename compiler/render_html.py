@@ -332,9 +332,10 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
             rule_prompts = {p.id: p.text for p in rules_kqs[kq_id].prompts} if kq_id in rules_kqs else {}
             for p in src.prompts:
                 pct = prompt_percent(p.yes, p.of, p.percent)
+                wording = p.text or rule_prompts.get(p.id, "")
                 prompts.append({
                     "id": p.id,
-                    "text": p.text or rule_prompts.get(p.id, ""),
+                    "text": _after_where_applicable(wording) if p.where_applicable else wording,
                     "yes": p.yes,
                     "of": p.of,
                     "percent_text": format_percent(pct),
@@ -345,6 +346,13 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
             src.footnote if src else None, src, prompts,
         ))
     return views
+
+
+def _after_where_applicable(text: str) -> str:
+    """A prompt's wording as it reads after 'Where applicable, ': 'Does ...' -> 'does ...'."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _table_style(source: Standard, kqs: list[KQView]) -> str:
@@ -400,7 +408,9 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
     lowest_note = None
     if has_figures:
         chart_svg = Markup(chart.kq_chart(source.id, name, kqs, rated.rules))
-        lowest_note = footnote_placeholder(f"{_GENERATED}lowest:{source.id}")
+        # A table without percentages marks no lowest figure in bold, so its note says less.
+        kind = "lowest-unmarked" if style == "counts-only" else "lowest"
+        lowest_note = footnote_placeholder(f"{_GENERATED}{kind}:{source.id}")
     return StandardView(
         anchor=anchor("standard", source.id),
         heading=f"{source.id}. {name}",
@@ -687,16 +697,14 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
 def _generated_note(key: str, rated: RatedInspection) -> Optional[str]:
     """Texts of footnotes the renderer adds itself (keys starting with '@gen:')."""
     kind, _, subject = key[len(_GENERATED):].partition(":")
-    if kind == "lowest":
+    if kind in ("lowest", "lowest-unmarked"):
         insp = rated.inspection
         data_annex = next((i for i, a in enumerate(insp.annexes, 1) if a.kind == "inspection-data"), None)
         has_prompts = any(q.prompts for d in insp.domains for s in d.standards for q in s.key_questions)
         where = (f" Prompt-level results are in {insp.labels.annex} {data_annex}."
                  if data_annex and has_prompts else "")
-        return (
-            "The standard's rating follows the band of its lowest key-question result, shown in bold in "
-            f"the table.{where}"
-        )
+        marked = ", shown in bold in the table" if kind == "lowest" else ""
+        return f"The standard's rating follows the band of its lowest key-question result{marked}.{where}"
     if kind == "discretion":
         std = rated.result.standard(subject)
         if std is not None and std.discretion is not None:

@@ -167,3 +167,14 @@ def test_discretion_footnote_on_each_ratings_row_decided_by_discretion(seed):
             continue
         note = re.search(rf'<li id="fn-{row.group(2)}"[^>]*>(.*?)</li>', ratings, flags=re.S).group(1)
         assert standard.discretion.from_.value in note and standard.discretion.to.value in note
+
+
+def test_counts_only_reports_print_counts_and_no_percent_column(seed):
+    _slug, rated, _reader, pages, _html = seed
+    insp = rated.inspection
+    styles = {s.kq_table_style for d in insp.domains for s in d.standards if s.key_questions and s.kq_table_style}
+    if insp.prompt_tables != "counts-only" or styles != {"counts-only"}:
+        pytest.skip("this report prints percentages")
+    text = "\n".join(pages)
+    assert "Number ‘Yes’" in text and "% ‘Yes’" not in text
+    assert not re.search(r"^[a-i]\) ", text, flags=re.M)  # prompts without their letters

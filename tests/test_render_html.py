@@ -529,3 +529,39 @@ def test_theme_chart_follows_the_data_summary_lead_inside_one_block():
     html = render_html(fixture_rated("themes", themes=themes))
     summary = re.search(r'<div class="data-summary">(.*?)</div>\n', html, flags=re.S).group(1)
     assert summary.index("Data Summary") < summary.index("Lead sentence") < summary.index("<svg") < summary.index("A closing note")
+
+
+def test_counts_only_key_question_table_has_counts_and_no_percentages(standards):
+    rated = _with_standard(standards, "2.1", kq_table_caption="Of the 5 cases inspected", kq_table_style="counts-only")
+    html = render_html(rated)
+    table = _kq_table(Page(html), "2.1")
+    header, *rows = table["rows"]
+    assert [c[2] for c in header] == ["Of the 5 cases inspected", "Relevant cases", "Number ‘Yes’"]
+    kqs = standards.result.standard("2.1").key_questions
+    assert [[c[2].replace(" (lowest)", "") for c in row] for row in rows] == [
+        [kq.text, str(kq.of), str(kq.yes)] for kq in kqs
+    ]
+    assert not any(c[3] for row in rows for c in row)  # nothing in bold
+    # Its rating note does not point at a bold figure; a percentage table's note still does.
+    section = _section(html, "sec-domain-2")
+    notes = re.findall(r"lowest key-question result[^.<]*\.", section)
+    assert "The standard's rating follows the band of its lowest key-question result." in html
+    assert any("shown in bold" in n for n in notes)
+
+
+def test_counts_only_prompt_tables_drop_letters_and_percentages(standards):
+    standard = next(s for s in standards.inspection.domains[1].standards if s.id == "2.1")
+    kqs = [kq.model_copy(update={"prompts_caption": f"Of the 5 cases for {kq.id}:"}) for kq in standard.key_questions]
+    base = _with_standard(standards, "2.1", key_questions=kqs)
+    lettered = Page(render_html(base))
+    table = next(t for t in lettered.tables if t["caption"] == "Of the 5 cases for 2.1.3:")
+    assert [c[2] for c in table["rows"][0]] == ["Prompt", "Relevant cases", "Number ‘Yes’", "% ‘Yes’"]
+    assert table["rows"][1][0][2].startswith("a) Where applicable, ")
+    rated = base.model_copy(update={"inspection": base.inspection.model_copy(update={"prompt_tables": "counts-only"})})
+    page = Page(render_html(rated))
+    table = next(t for t in page.tables if "prompt-table" in t["class"] and t["caption"] == "Of the 5 cases for 2.1.3:")
+    header, row = table["rows"]
+    assert [c[2] for c in header] == ["Of the 5 cases for 2.1.3:", "Relevant cases", "Number ‘Yes’"]
+    text = standards.rules.standard("2.1").key_questions[2].prompts[0].text
+    assert row[0][2] == "Where applicable, " + text[0].lower() + text[1:]
+    assert [c[2] for c in row[1:]] == ["5", "4"]
