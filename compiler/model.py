@@ -376,6 +376,13 @@ class PlacedSection(Section):
 
 class Domain(Strict):
     id: str = Field(description="Domain id from the rules file: '1', '2', '3' or '4'.")
+    heading: Optional[str] = Field(
+        None, description="Heading as printed, where it does not follow `labels.domain_prefix` and the domain's name."
+    )
+    in_contents: bool = Field(
+        True, description="Whether the domain and its standards are listed in the contents (a domain not rated as a "
+        "whole may be left out); it keeps its PDF bookmark either way."
+    )
     intro: Optional[Body] = Field(None, description="Narrative at the head of the domain.")
     sample: Optional[Sample] = Field(None, description="Case sample for a case-based domain.")
     not_rated_reason: Optional[Markdown] = Field(None, description="Why the whole domain was not rated.")

@@ -458,7 +458,7 @@ def _domain_views(rated: RatedInspection) -> list[DomainView]:
             target = next((s for s in standards if s.source.id == section.after), None)
             (target.placed_after if target else trailing).append(placed)
         views.append(DomainView(
-            anchor("domain", domain.id), _domain_heading(domain.id, name, insp.labels.domain_prefix),
+            anchor("domain", domain.id), domain.heading or _domain_heading(domain.id, name, insp.labels.domain_prefix),
             domain, standards, trailing, not_rated,
         ))
     return views
@@ -617,6 +617,8 @@ def _contents(rated: RatedInspection, sections: list[str], view: "ReportView") -
                 entries.append(ContentsEntry(anchor(key), section.title, 1))
         elif key == "domains":
             for domain in view.domains:
+                if not domain.source.in_contents:
+                    continue
                 entries.append(ContentsEntry(domain.anchor, domain.heading, 1))
                 for std in domain.standards:
                     entries.append(ContentsEntry(std.anchor, std.heading, 2))

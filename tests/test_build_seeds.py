@@ -24,7 +24,8 @@ SEED_ORDER = {
     ],
     "ceredigion-2024": [
         "Foreword", "Ratings", "Recommendations", "Background", "Domain one: Organisational delivery",
-        "Domain two: Court disposals", "Domain three: Out-of-court disposals", "Further information",
+        "Domain two: Court disposals", "Domain three: Out-of-court disposals", "4.1. Resettlement",
+        "Further information",
     ],
     "merton-2021": [
         "Introduction", "Ratings", "Recommendations", "Background", "Contextual facts",
@@ -178,3 +179,15 @@ def test_counts_only_reports_print_counts_and_no_percent_column(seed):
     text = "\n".join(pages)
     assert "Number ‘Yes’" in text and "% ‘Yes’" not in text
     assert not re.search(r"^[a-i]\) ", text, flags=re.M)  # prompts without their letters
+
+
+def test_domains_listed_in_the_contents_as_the_source_says(seed):
+    _slug, rated, reader, pages, _html = seed
+    if not rated.inspection.domains:
+        pytest.skip("no domains in this report family")
+    contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
+    listed = {line.split(" .")[0].strip() for line in contents.splitlines()}
+    titles = {title for _, title, _ in _outline(reader)}
+    for domain in build_view(rated, "print").domains:
+        assert (domain.heading in listed) == domain.source.in_contents, domain.heading
+        assert domain.heading in titles  # bookmarked either way

@@ -565,3 +565,17 @@ def test_counts_only_prompt_tables_drop_letters_and_percentages(standards):
     text = standards.rules.standard("2.1").key_questions[2].prompts[0].text
     assert row[0][2] == "Where applicable, " + text[0].lower() + text[1:]
     assert [c[2] for c in row[1:]] == ["5", "4"]
+
+
+def test_domain_heading_override_and_contents_listing(standards):
+    domains = [
+        d.model_copy(update={"in_contents": False}) if d.id == "1"
+        else d.model_copy(update={"heading": "Court work"}) if d.id == "2" else d
+        for d in standards.inspection.domains
+    ]
+    html = render_html(fixture_rated("standards", domains=domains))
+    contents = html[html.index('id="sec-contents"'):html.index("</nav>")]
+    assert 'href="#sec-domain-1"' not in contents and 'href="#sec-standard-1-1"' not in contents
+    assert '<a href="#sec-domain-2">Court work</a>' in contents
+    assert ("h2", "Court work") in Page(html).headings
+    assert 'id="sec-domain-1"' in html  # the domain itself still prints
