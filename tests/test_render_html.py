@@ -579,3 +579,10 @@ def test_domain_heading_override_and_contents_listing(standards):
     assert '<a href="#sec-domain-2">Court work</a>' in contents
     assert ("h2", "Court work") in Page(html).headings
     assert 'id="sec-domain-1"' in html  # the domain itself still prints
+
+
+def test_standard_not_rated_reason_follows_its_intro(standards):
+    rated = _with_standard(standards, "2.1", intro="Words that open the standard.", not_rated_reason="Why it has no rating.")
+    html = render_html(rated)
+    section = html[html.index('id="sec-standard-2-1"'):html.index('id="sec-standard-2-2"')]
+    assert section.index('class="statement"') < section.index("Words that open") < section.index("Why it has no rating")
