@@ -469,6 +469,12 @@ class Inspection(Strict):
     further_information: Optional[Section] = None
     annexes: list[Annex] = Field(default_factory=list)
     footnotes: dict[str, Markdown] = Field(default_factory=dict, description="Footnote texts by key, cited as [^key].")
+    discretion_notes: list[Literal["ratings", "standard", "annex"]] = Field(
+        default_factory=lambda: ["ratings", "standard", "annex"],
+        description="Where a rating reached by professional discretion says so: 'ratings' (a footnote in the ratings "
+        "table), 'standard' (a note under the standard's rating), 'annex' (a footnote on the rating in the "
+        "inspection-data annex). [] where the narrative alone tells it (2022 style).",
+    )
     prompt_tables: Literal["lettered", "counts-only"] = Field(
         "lettered",
         description="How prompt tables print: 'lettered' (each prompt after its letter, the caption above the table, "

@@ -300,7 +300,9 @@ def _ratings_rows(rated: RatedInspection) -> list[RatingsRow]:
             if domain.optional and std.rating is Rating.NOT_RATED and not rules.show_unrated_in_table:
                 continue
             # A rating reached through professional discretion says so in a footnote.
-            rating_note = footnote_placeholder(f"{_GENERATED}discretion:{std.id}") if std.discretion else None
+            rating_note = None
+            if std.discretion and "ratings" in rated.inspection.discretion_notes:
+                rating_note = footnote_placeholder(f"{_GENERATED}discretion:{std.id}")
             shown.append(RatingsRow(
                 "standard", f"{std.id} {std.name}", std.rating, RATING_CLASS[std.rating], rating_note=rating_note,
             ))
@@ -398,6 +400,7 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
     statement = rated_std.statement if rated_std else (rules_std.statement if rules_std else "")
     case_based = bool(rated_std and rated_std.method == "case-based")
     rating = rated_std.rating if rated_std else source.rating
+    notes = rated.inspection.discretion_notes
     kqs = _kq_views(source, rated_std, rules_std)
     has_figures = case_based and any(kq.percent is not None for kq in kqs)
     style = _table_style(source, kqs)
@@ -423,9 +426,10 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
         key_questions=kqs,
         chart=chart_svg,
         lowest_note=lowest_note,
-        discretion_text=_discretion_text(rated_std) if rated_std else None,
+        discretion_text=_discretion_text(rated_std) if rated_std and "standard" in notes else None,
         discretion_note=(
-            footnote_placeholder(f"{_GENERATED}discretion:{source.id}") if rated_std and rated_std.discretion else None
+            footnote_placeholder(f"{_GENERATED}discretion:{source.id}")
+            if rated_std and rated_std.discretion and "annex" in notes else None
         ),
         table_style=style,
         table_stem=stem,

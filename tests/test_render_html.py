@@ -586,3 +586,18 @@ def test_standard_not_rated_reason_follows_its_intro(standards):
     html = render_html(rated)
     section = html[html.index('id="sec-standard-2-1"'):html.index('id="sec-standard-2-2"')]
     assert section.index('class="statement"') < section.index("Words that open") < section.index("Why it has no rating")
+
+
+def test_discretion_notes_print_only_where_the_source_asks(standards):
+    def parts(**update):
+        html = render_html(fixture_rated("standards", kq_tables="annex", **update))
+        annex = html[html.index('id="sec-annex-2"'):]
+        badge = re.search(r'2\.2\. Planning</h3>.*?<p class="rating [^"]*">(.*?)</p>', annex, flags=re.S).group(1)
+        return (
+            bool(re.search(r"<th scope=\"row\">2\.2 [^<]*</th><td[^>]*>[^<]*<sup", _section(html, "sec-ratings"))),
+            'class="discretion"' in _section(html, "sec-domain-2"),
+            "<sup" in badge,
+        )
+    assert parts() == (True, True, True)
+    assert parts(discretion_notes=["ratings", "annex"]) == (True, False, True)
+    assert parts(discretion_notes=[]) == (False, False, False)
