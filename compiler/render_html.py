@@ -508,27 +508,30 @@ def _theme_views(rated: RatedInspection) -> list[ThemeView]:
 
 
 def _inspection_data(rated: RatedInspection, domains: list[DomainView]) -> list[dict]:
-    """Prompt-level tables where the source has prompt results (2022 style); otherwise, or when
-    the report keeps its key-question tables out of the body, every standard with its rating and
-    key-question results (2019 style), followed by any prompt tables."""
+    """Blocks of the inspection-data annex, in domain order.
+
+    'results': one table per domain, each standard with its statement and rating followed by its
+    key questions and their % 'Yes' (2019 style); printed when the report keeps its key-question
+    tables out of the body, or has no prompt results to show. 'prompts': a standard's prompt-level
+    tables, one per key question (2022 style), wherever prompt results exist.
+    """
     with_prompts = any(kq.prompts for d in domains for s in d.standards for kq in s.key_questions)
     kq_in_annex = rated.inspection.kq_tables == "annex"
     blocks = []
     for domain in domains:
         rule = next((d for d in rated.rules.domains if d.id == domain.source.id), None)
+        name = rule.name if rule else domain.heading
+        listed = [s for s in domain.standards if s.key_questions]
+        if listed and (kq_in_annex or not with_prompts):
+            blocks.append({
+                "kind": "results", "heading": f"{domain.source.id}. {name}", "standards": listed,
+                "case_based": any(s.case_based for s in listed),
+            })
         for std in domain.standards:
-            if kq_in_annex and std.key_questions:
-                blocks.append({
-                    "kind": "key-questions", "heading": std.heading, "standard": std,
-                    "prompt_kqs": [kq for kq in std.key_questions if kq.prompts],
-                })
-            elif with_prompts:
-                kqs = [kq for kq in std.key_questions if kq.prompts]
-                if kqs:
-                    suffix = f" ({rule.name.lower()})" if rule else ""
-                    blocks.append({"kind": "prompts", "heading": f"{std.heading}{suffix}", "key_questions": kqs})
-            elif std.key_questions:
-                blocks.append({"kind": "key-questions", "heading": std.heading, "standard": std, "prompt_kqs": []})
+            kqs = [kq for kq in std.key_questions if kq.prompts]
+            if kqs:
+                suffix = f" ({name.lower()})" if rule else ""
+                blocks.append({"kind": "prompts", "heading": f"{std.heading}{suffix}", "key_questions": kqs})
     return blocks
 
 

@@ -191,3 +191,20 @@ def test_domains_listed_in_the_contents_as_the_source_says(seed):
     for domain in build_view(rated, "print").domains:
         assert (domain.heading in listed) == domain.source.in_contents, domain.heading
         assert domain.heading in titles  # bookmarked either way
+
+
+def test_annex_results_one_table_per_domain(seed):
+    _slug, rated, reader, pages, _html = seed
+    if rated.inspection.kq_tables != "annex":
+        pytest.skip("key-question results print under each standard")
+    annex = next(a for a in build_view(rated, "print").annexes if a.source.kind == "inspection-data")
+    start = dict((title, page) for _, title, page in _outline(reader))[annex.heading]
+    text = " ".join(" ".join(pages[start - 1:]).split())
+    text = text[:text.index("Annex 3")] if "Annex 3" in text else text
+    positions = [text.index(f"{d.id}. {d.name} Standards and key questions") for d in rated.rules.domains
+                 if any(s.domain == d.id for s in rated.result.standards)]
+    assert positions == sorted(positions) and len(positions) == 3
+    for std in rated.result.standards:
+        for kq in std.key_questions:
+            figure = f" {kq.percent:.0f}%" if kq.percent is not None else ""
+            assert re.search(rf"{re.escape(kq.id)}\. .{{0,300}}?{figure}", text), kq.id

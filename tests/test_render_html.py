@@ -361,13 +361,21 @@ def test_inspection_data_annex_lists_key_questions_when_no_prompt_results(standa
         "inspection": standards.inspection.model_copy(update={"domains": domains}),
     }))
     annex = html[html.index('id="sec-annex-2"'):html.index('id="sec-annex-3"')]
+    page = Page(annex)
+    # One table per domain, headed by the domain; each standard's row carries its rating.
+    tables = [t for t in page.tables if "results-table" in t["class"]]
+    headings = [h for tag, h in page.headings if tag == "h3"]
+    domains = [d for d in standards.rules.domains if any(s.domain == d.id for s in standards.result.standards)]
+    assert headings == [f"{d.id}. {d.name}" for d in domains] and len(tables) == len(domains)
+    rows = [[c[2] for c in row] for t in tables for row in t["rows"]]
     for std in standards.result.standards:
-        assert f"Key questions for {std.id}. {std.name}" in annex
+        row = next(r for r in rows if r[0].startswith(f"{std.id}. {std.name} "))
+        assert row[0].endswith(std.statement) and row[1].startswith(std.rating.value)  # a footnote call may follow
         for kq in std.key_questions:
-            assert f"{kq.id} {kq.text}".replace("'", "&#39;") in annex
+            cells = next(r for r in rows if r[0] == f"{kq.id}. {kq.text}")
             if kq.percent is not None:
-                cell = f"<strong>{kq.percent:.0f}%</strong>" if kq.lowest else f">{kq.percent:.0f}%<"
-                assert cell in annex
+                assert cells[1].replace(" (lowest)", "") == f"{kq.percent:.0f}%"
+                assert ("(lowest)" in cells[1]) == kq.lowest
     assert "Prompt" not in annex
 
 
@@ -472,7 +480,7 @@ def test_key_question_tables_can_stay_in_the_annex(standards):
     domain = _section(html, "sec-domain-2")
     assert "kq-table" not in domain and "<svg" not in domain and "rating-lead" not in domain
     annex = Page(html[html.index('id="sec-annex-2"'):])
-    assert any("kq-table" in t["class"] for t in annex.tables)
+    assert any("results-table" in t["class"] for t in annex.tables)
     assert any("prompt-table" in t["class"] for t in annex.tables)  # prompt results still follow
     body = render_html(standards)
     assert "kq-table" in _section(body, "sec-domain-2")
@@ -592,7 +600,7 @@ def test_discretion_notes_print_only_where_the_source_asks(standards):
     def parts(**update):
         html = render_html(fixture_rated("standards", kq_tables="annex", **update))
         annex = html[html.index('id="sec-annex-2"'):]
-        badge = re.search(r'2\.2\. Planning</h3>.*?<p class="rating [^"]*">(.*?)</p>', annex, flags=re.S).group(1)
+        badge = re.search(r'>2\.2\. Planning</span>.*?<td class="rating-cell [^"]*">(.*?)</td>', annex, flags=re.S).group(1)
         return (
             bool(re.search(r"<th scope=\"row\">2\.2 [^<]*</th><td[^>]*>[^<]*<sup", _section(html, "sec-ratings"))),
             'class="discretion"' in _section(html, "sec-domain-2"),
