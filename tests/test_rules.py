@@ -202,10 +202,3 @@ def test_an_edited_rules_file_is_read_afresh(tmp_path):
     broken(tmp_path, "format: 1", "format: 2")
     assert refused(path)[0].code == "rules-format"
     assert [e.code for e in refused(path)] == ["rules-format"]  # the same diagnostics when loaded again
-
-
-@pytest.mark.parametrize("framework, service", [("standards-2021", "YOT"), ("standards-2024", "YJS")])
-def test_domain_one_statements_name_the_service_as_the_version_prints_it(framework, service):
-    rules = load_ruleset(framework)
-    statements = [rules.standard(i).statement for i in ("1.1", "1.2")]
-    assert all(f" {service} " in s for s in statements), statements
