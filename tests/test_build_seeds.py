@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 import re
 from pathlib import Path
 
@@ -208,3 +209,26 @@ def test_annex_results_one_table_per_domain(seed):
         for kq in std.key_questions:
             figure = f" {kq.percent:.0f}%" if kq.percent is not None else ""
             assert re.search(rf"{re.escape(kq.id)}\. .{{0,300}}?{figure}", text), kq.id
+
+
+def _layout_pages(reader) -> list[str]:
+    """Each page's text as poppler lays it out (it also reads the charts' SVG text)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=reader.stream.getvalue(), capture_output=True, check=True,
+    ).stdout.decode("utf-8")
+    return text.split("\f")
+
+
+def test_key_question_table_and_its_chart_share_a_page(seed):
+    _slug, rated, reader, _pages, _html = seed
+    charted = sum(1 for d in build_view(rated, "print").domains for s in d.standards if s.chart is not None)
+    if rated.inspection.kq_tables != "body" or not charted:
+        pytest.skip("no key-question charts in the body")
+    seen = 0
+    for text in _layout_pages(reader):
+        leads = [m.end() for m in re.finditer(r"based on these key questions", text)]
+        for n, start in enumerate(leads):
+            end = leads[n + 1] if n + 1 < len(leads) else len(text)
+            assert re.search(r"50%\s+65%\s+80%", text[start:end]), text[start:start + 200]
+        seen += len(leads)
+    assert seen == charted

@@ -609,3 +609,14 @@ def test_discretion_notes_print_only_where_the_source_asks(standards):
     assert parts() == (True, True, True)
     assert parts(discretion_notes=["ratings", "annex"]) == (True, False, True)
     assert parts(discretion_notes=[]) == (False, False, False)
+
+
+def test_key_question_table_without_a_caption_is_named_for_screen_readers_only(standards):
+    html = render_html(standards)
+    section = _section(html, "sec-domain-2")
+    assert '<caption class="visually-hidden">Key questions for 2.1. Assessment</caption>' in section
+    captioned = render_html(_with_standard(standards, "2.1", kq_table_caption="Of the 5 cases inspected"))
+    assert "<caption>Of the 5 cases inspected</caption>" in captioned
+    # The table and its chart are kept in one block.
+    block = re.search(r'<div class="kq-results">(.*?)</figure>\s*</div>', section, flags=re.S).group(1)
+    assert "kq-table" in block and "<svg" in block
