@@ -212,6 +212,9 @@ class Labels(Strict):
         "Score {score}/{max_score}",
         description="Score line of the ratings table; {score} and {max_score} are filled in (e.g. '{score}' alone).",
     )
+    annexes_title: Optional[str] = Field(
+        None, description="A title printed above the first annex, e.g. 'Appendices' (not listed in the contents)."
+    )
     annex_separator: Optional[str] = Field(
         None, description="Between an annex's number and title, e.g. ' – '; omitted: ': ' (FJI reports: a space)."
     )
@@ -474,6 +477,9 @@ class Inspection(Strict):
         description="Where a rating reached by professional discretion says so: 'ratings' (a footnote in the ratings "
         "table), 'standard' (a note under the standard's rating), 'annex' (a footnote on the rating in the "
         "inspection-data annex). [] where the narrative alone tells it (2022 style).",
+    )
+    theme_dividers: bool = Field(
+        False, description="Print a divider page with the theme's name and number before each theme (2013 style)."
     )
     prompt_tables: Literal["lettered", "counts-only"] = Field(
         "lettered",

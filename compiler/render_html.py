@@ -180,6 +180,7 @@ class ThemeView:
     max_stars: int
     explanation: list[dict]
     chart: Optional[Markup]
+    name: str = ""
 
 
 @dataclass
@@ -503,6 +504,7 @@ def _theme_views(rated: RatedInspection) -> list[ThemeView]:
             max_stars=max_stars,
             explanation=_explanation(theme),
             chart=Markup(chart.theme_chart(name, percent, rules)) if percent is not None else None,
+            name=name,
         ))
     return views
 

@@ -232,3 +232,27 @@ def test_key_question_table_and_its_chart_share_a_page(seed):
             assert re.search(r"50%\s+65%\s+80%", text[start:end]), text[start:start + 200]
         seen += len(leads)
     assert seen == charted
+
+
+def test_theme_divider_pages_hold_the_name_and_number_alone(seed):
+    _slug, rated, reader, pages, _html = seed
+    if not rated.inspection.theme_dividers:
+        pytest.skip("no divider pages")
+    outline = {title: page for _, title, page in _outline(reader)}
+    header = rated.inspection.meta.report_title
+    for theme in build_view(rated, "print").themes:
+        divider = pages[outline[theme.heading] - 2]  # the page before the theme's first
+        words = " ".join(divider.replace(header, "").split()).split()
+        assert " ".join(words[:-1]) == f"{theme.name} {theme.number}", words  # then the page number
+
+
+def test_annexes_title_opens_the_first_annex(seed):
+    _slug, rated, reader, pages, _html = seed
+    title = rated.inspection.labels.annexes_title
+    if not title:
+        pytest.skip("no annexes title")
+    outline = {t: page for _, t, page in _outline(reader)}
+    first = build_view(rated, "print").annexes[0]
+    text = pages[outline[first.heading] - 1]
+    assert text.index(title) < text.index(first.heading.split()[0] + " 1")
+    assert sum(title in p for p in pages if "Contents" not in p.splitlines()[:2]) == 1

@@ -620,3 +620,16 @@ def test_key_question_table_without_a_caption_is_named_for_screen_readers_only(s
     # The table and its chart are kept in one block.
     block = re.search(r'<div class="kq-results">(.*?)</figure>\s*</div>', section, flags=re.S).group(1)
     assert "kq-table" in block and "<svg" in block
+
+
+def test_theme_dividers_and_annexes_title_only_when_asked():
+    plain = render_html(fixture_rated("themes"))
+    assert 'class="theme-divider"' not in plain and 'class="annexes-title"' not in plain
+    rated = fixture_rated("themes")
+    labels = rated.inspection.labels.model_copy(update={"annexes_title": "Appendices"})
+    html = render_html(fixture_rated("themes", theme_dividers=True, labels=labels))
+    dividers = re.findall(r'<div class="theme-divider" aria-hidden="true"><p class="divider-name">(.*?)</p>'
+                          r'<p class="divider-number">(\d+)</p></div>\s*<section class="major theme" id="sec-theme-(\d+)"', html)
+    assert [(int(n), int(t)) for _, n, t in dividers] == [(i, i) for i in range(1, len(rated.inspection.themes) + 1)]
+    assert html.count('class="annexes-title"') == 1
+    assert html.index('class="annexes-title"') < html.index('id="sec-annex-1-h"')
