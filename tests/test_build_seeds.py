@@ -256,3 +256,17 @@ def test_annexes_title_opens_the_first_annex(seed):
     text = pages[outline[first.heading] - 1]
     assert text.index(title) < text.index(first.heading.split()[0] + " 1")
     assert sum(title in p for p in pages if "Contents" not in p.splitlines()[:2]) == 1
+
+
+def test_inspection_data_lead_line_shares_a_page_with_the_first_table(seed):
+    _slug, rated, _reader, pages, html = seed
+    annex = next((a for a in build_view(rated, "print").annexes if a.source.kind == "inspection-data"), None)
+    if annex is None or not annex.data or not annex.source.body:
+        pytest.skip("no inspection-data annex with a lead-in")
+    section = html[html.index(f'id="{annex.anchor}"'):]
+    lead = section[:section.index('<section class="data-block')]
+    last = re.findall(r"<p>(.*?)</p>", lead, flags=re.S)[-1]
+    last = " ".join(re.sub(r"<[^>]+>", "", re.sub(r"<sup.*?</sup>", "", last)).split())[:25]
+    heading = annex.data[0]["heading"]
+    flat = [" ".join(p.split()) for p in pages]
+    assert any(last in p and heading in p for p in flat), (last, heading)
