@@ -1,6 +1,7 @@
 """The five seed inspections build to PDFs whose contents, bookmarks, fonts and tags are right."""
 from __future__ import annotations
 
+import functools
 import io
 import subprocess
 import re
@@ -50,13 +51,25 @@ SEED_ORDER = {
 SEEDS = sorted(p.name for p in (ROOT / "inspections").iterdir() if (p / "inspection.yaml").is_file())
 
 
+@functools.cache
+def _compiled(slug: str):
+    return compile_inspection(ROOT / "inspections" / slug).rated
+
+
+def seeds_where(holds) -> list[str]:
+    """The seeds a feature test applies to: those whose rated inspection `holds` (each test runs on one at least)."""
+    chosen = [slug for slug in SEEDS if holds(_compiled(slug))]
+    assert chosen, "no seed has this feature"
+    return chosen
+
+
 @pytest.fixture(scope="module", params=SEEDS)
 def seed(request, tmp_path_factory):
     slug = request.param
     out = tmp_path_factory.mktemp("build")
     result = build_inspection(ROOT / "inspections" / slug, out)
     assert result.ok, [d.format() for d in result.diagnostics.errors]
-    rated = compile_inspection(ROOT / "inspections" / slug).rated
+    rated = _compiled(slug)
     reader = PdfReader(io.BytesIO((out / slug / f"{slug}.pdf").read_bytes()))
     pages = [page.extract_text() for page in reader.pages]
     html = (out / slug / f"{slug}.html").read_text(encoding="utf-8")
@@ -97,10 +110,9 @@ def test_contents_numbers_are_true_and_match_the_bookmarks(seed):
 SEED_FOREWORD_PAGE = {"blaenau-gwent-caerphilly-2022": 3, "ceredigion-2024": 3, "merton-2021": 3, "powys-2013": 1}
 
 
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: rated.slug in SEED_FOREWORD_PAGE), indirect=True)
 def test_foreword_on_the_seeds_page(seed):
     slug, rated, _reader, pages, _html = seed
-    if slug not in SEED_FOREWORD_PAGE:
-        pytest.skip("the seed's text has no contents page")
     contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
     assert contents_number(contents, rated.inspection.labels.foreword) == SEED_FOREWORD_PAGE[slug]
 
@@ -155,10 +167,9 @@ def test_html_ratings_match_the_scorer(seed):
             assert f"<strong>{theme.percent:.0f}%</strong>" in html
 
 
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: bool(rated.result.standards)), indirect=True)
 def test_discretion_footnote_on_each_ratings_row_decided_by_discretion(seed):
     _slug, rated, _reader, _pages, html = seed
-    if 'id="sec-ratings"' not in html:
-        pytest.skip("no ratings table in this report family")
     ratings = html[html.index('id="sec-ratings"'):html.index("</section>", html.index('id="sec-ratings"'))]
     for standard in rated.result.standards:
         row = re.search(rf"<th scope=\"row\">{re.escape(standard.id)} [^<]*</th><td[^>]*>[^<]*(<sup[^>]*><a href=\"#fn-(\d+)\")?", ratings)
@@ -171,35 +182,36 @@ def test_discretion_footnote_on_each_ratings_row_decided_by_discretion(seed):
         assert standard.discretion.from_.value in note and standard.discretion.to.value in note
 
 
-def test_counts_only_reports_print_counts_and_no_percent_column(seed):
-    _slug, rated, _reader, pages, _html = seed
+def _counts_only(rated) -> bool:
     insp = rated.inspection
     styles = {s.kq_table_style for d in insp.domains for s in d.standards if s.key_questions and s.kq_table_style}
-    if insp.prompt_tables != "counts-only" or styles != {"counts-only"}:
-        pytest.skip("this report prints percentages")
+    return insp.prompt_tables == "counts-only" and styles == {"counts-only"}
+
+
+@pytest.mark.parametrize("seed", seeds_where(_counts_only), indirect=True)
+def test_counts_only_reports_print_counts_and_no_percent_column(seed):
+    _slug, rated, _reader, pages, _html = seed
     text = "\n".join(pages)
     assert "Number ‘Yes’" in text and "% ‘Yes’" not in text
     assert not re.search(r"^[a-i]\) ", text, flags=re.M)  # prompts without their letters
 
 
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: bool(rated.inspection.domains)), indirect=True)
 def test_domains_listed_in_the_contents_as_the_source_says(seed):
     _slug, rated, reader, pages, _html = seed
-    if not rated.inspection.domains:
-        pytest.skip("no domains in this report family")
     contents = "\n".join(text for text in pages if "Contents" in text.splitlines()[:2])
     listed = {line.split(" .")[0].strip() for line in contents.splitlines()}
-    titles = {title for _, title, _ in _outline(reader)}
+    titles = {title for _, title, _ in pdf_outline(reader)}
     for domain in build_view(rated, "print").domains:
         assert (domain.heading in listed) == domain.source.in_contents, domain.heading
         assert domain.heading in titles  # bookmarked either way
 
 
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: rated.inspection.kq_tables == "annex"), indirect=True)
 def test_annex_results_one_table_per_domain(seed):
     _slug, rated, reader, pages, _html = seed
-    if rated.inspection.kq_tables != "annex":
-        pytest.skip("key-question results print under each standard")
     annex = next(a for a in build_view(rated, "print").annexes if a.source.kind == "inspection-data")
-    start = dict((title, page) for _, title, page in _outline(reader))[annex.heading]
+    start = dict((title, page) for _, title, page in pdf_outline(reader))[annex.heading]
     text = " ".join(" ".join(pages[start - 1:]).split())
     text = text[:text.index("Annex 3")] if "Annex 3" in text else text
     positions = [text.index(f"{d.id}. {d.name} Standards and key questions") for d in rated.rules.domains
@@ -219,11 +231,15 @@ def _layout_pages(reader) -> list[str]:
     return text.split("\f")
 
 
+def _charted(rated) -> bool:
+    view = build_view(rated, "print")
+    return rated.inspection.kq_tables == "body" and any(s.chart is not None for d in view.domains for s in d.standards)
+
+
+@pytest.mark.parametrize("seed", seeds_where(_charted), indirect=True)
 def test_key_question_table_and_its_chart_share_a_page(seed):
     _slug, rated, reader, _pages, _html = seed
     charted = sum(1 for d in build_view(rated, "print").domains for s in d.standards if s.chart is not None)
-    if rated.inspection.kq_tables != "body" or not charted:
-        pytest.skip("no key-question charts in the body")
     seen = 0
     for text in _layout_pages(reader):
         leads = [m.end() for m in re.finditer(r"based on these key questions", text)]
@@ -234,11 +250,10 @@ def test_key_question_table_and_its_chart_share_a_page(seed):
     assert seen == charted
 
 
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: rated.inspection.theme_dividers), indirect=True)
 def test_theme_divider_pages_hold_the_name_and_number_alone(seed):
     _slug, rated, reader, pages, _html = seed
-    if not rated.inspection.theme_dividers:
-        pytest.skip("no divider pages")
-    outline = {title: page for _, title, page in _outline(reader)}
+    outline = {title: page for _, title, page in pdf_outline(reader)}
     header = rated.inspection.meta.report_title
     for theme in build_view(rated, "print").themes:
         divider = pages[outline[theme.heading] - 2]  # the page before the theme's first
@@ -246,23 +261,26 @@ def test_theme_divider_pages_hold_the_name_and_number_alone(seed):
         assert " ".join(words[:-1]) == f"{theme.name} {theme.number}", words  # then the page number
 
 
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: bool(rated.inspection.labels.annexes_title)), indirect=True)
 def test_annexes_title_opens_the_first_annex(seed):
     _slug, rated, reader, pages, _html = seed
     title = rated.inspection.labels.annexes_title
-    if not title:
-        pytest.skip("no annexes title")
-    outline = {t: page for _, t, page in _outline(reader)}
+    outline = {t: page for _, t, page in pdf_outline(reader)}
     first = build_view(rated, "print").annexes[0]
     text = pages[outline[first.heading] - 1]
     assert text.index(title) < text.index(first.heading.split()[0] + " 1")
     assert sum(title in p for p in pages if "Contents" not in p.splitlines()[:2]) == 1
 
 
+def _data_annex_with_lead(rated) -> bool:
+    annex = next((a for a in build_view(rated, "print").annexes if a.source.kind == "inspection-data"), None)
+    return annex is not None and bool(annex.data) and bool(annex.source.body)
+
+
+@pytest.mark.parametrize("seed", seeds_where(_data_annex_with_lead), indirect=True)
 def test_inspection_data_lead_line_shares_a_page_with_the_first_table(seed):
     _slug, rated, _reader, pages, html = seed
     annex = next((a for a in build_view(rated, "print").annexes if a.source.kind == "inspection-data"), None)
-    if annex is None or not annex.data or not annex.source.body:
-        pytest.skip("no inspection-data annex with a lead-in")
     section = html[html.index(f'id="{annex.anchor}"'):]
     lead = section[:section.index('<section class="data-block')]
     last = re.findall(r"<p>(.*?)</p>", lead, flags=re.S)[-1]
