@@ -238,6 +238,7 @@ class _Scorer:
                            f"{self.rules.min_cases.value} cases")
                     self.problem(s_loc + ("rating",), "rating-contradicts-data",
                                  f"standard {rule.id} is rated {source.rating.value}, but {why}")
+                self._no_discretion_when_not_rated(rule, source, s_loc)
                 questions = (self._rate_questions(rule, source, s_loc, required=False)
                              if rule.method == "case-based" else None)
                 rated.append(self._not_rated(domain_rule, rule, source, domain.not_rated_reason, questions))
@@ -246,6 +247,7 @@ class _Scorer:
                 if source.rating not in (None, Rating.NOT_RATED):
                     self.problem(s_loc + ("rating",), "rating-contradicts-data",
                                  f"standard {rule.id} gives a reason for not being rated but is rated {source.rating.value}")
+                self._no_discretion_when_not_rated(rule, source, s_loc)
                 questions = (self._rate_questions(rule, source, s_loc, required=False)
                              if rule.method == "case-based" else None)
                 rated.append(self._not_rated(domain_rule, rule, source, None, questions))
@@ -255,6 +257,11 @@ class _Scorer:
             else:
                 rated.append(self._rate_case_based(domain_rule, rule, source, s_loc, domain))
         return rated
+
+    def _no_discretion_when_not_rated(self, rule: StandardRule, source: Standard, loc: Loc) -> None:
+        if source.discretion is not None:
+            self.problem(loc + ("discretion",), "discretion-not-allowed",
+                         f"standard {rule.id} is Not rated, so there is no rating for professional discretion to move")
 
     def _warn_unexplained_small_sample(self, domain_rule: DomainRule, domain: Domain, loc: Loc) -> None:
         """A domain too small to rate should say why; silence usually means the counts are unfinished."""
@@ -284,6 +291,11 @@ class _Scorer:
             self.problem(loc + ("discretion",), "discretion-not-allowed",
                          f"standard {rule.id} is judged qualitatively; professional discretion applies only to "
                          "case-based standards")
+        for index, question in enumerate(source.key_questions):
+            if question.yes is not None or question.of is not None or question.percent is not None:
+                self.problem(loc + ("key_questions", index), "counts-on-qualitative",
+                             f"key question {question.id}: standard {rule.id} is judged qualitatively, so its "
+                             "figures are not used or printed", severity="warning")
         if source.rating is None:
             self.problem(loc, "rating-missing",
                          f"standard {rule.id} ({rule.name}) is judged qualitatively and needs a 'rating'")

@@ -668,3 +668,29 @@ def test_more_relevant_cases_than_the_domain_sample_warns():
     problem = only_problem(problems, "of-over-sample")
     assert (problem.loc, problem.severity) == (("domains", 2, "standards", 2, "key_questions", 0, "of"), "warning")
     assert "13" in problem.message and "12" in problem.message
+
+
+@pytest.mark.parametrize("how", ["domain reason", "domain too small", "standard reason"])
+def test_discretion_on_a_standard_that_is_not_rated_is_an_error(how):
+    data = standards_data(of=4, yes=4, sample=10)
+    if how == "domain reason":
+        data["domains"][1]["not_rated_reason"] = "Not inspected."
+    elif how == "domain too small":
+        data["domains"][1]["sample"] = {"cases": 4}
+        data["domains"][1]["not_rated_reason"] = "Four cases only."
+    else:
+        source_standard(data, "2.2")["not_rated_reason"] = "No relevant cases."
+    with_discretion(data, "2.2", O)
+    result, problems = run(data)
+    problem = only_problem(problems, "discretion-not-allowed")
+    assert problem.loc == ("domains", 1, "standards", 1, "discretion") and problem.severity == "error"
+    assert result.standard("2.2").rating.value == NR
+
+
+def test_figures_on_a_qualitative_standard_warn_that_they_are_unused():
+    data = standards_data()
+    source_standard(data, "1.1")["key_questions"] = [{"id": "1.1.1", "yes": 0, "of": 10}]
+    result, problems = run(data)
+    problem = only_problem(problems, "counts-on-qualitative")
+    assert (problem.loc, problem.severity) == (("domains", 0, "standards", 0, "key_questions", 0), "warning")
+    assert result.standard("1.1").rating.value == G
