@@ -501,6 +501,13 @@ class Rated(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+class RatedPrompt(Rated):
+    id: str
+    yes: Optional[int]
+    of: Optional[int]
+    percent: Optional[float] = Field(description="Rounded as the rules say, like a key question's.")
+
+
 class RatedKeyQuestion(Rated):
     id: str
     text: str
@@ -509,6 +516,7 @@ class RatedKeyQuestion(Rated):
     percent: Optional[float] = Field(description="Rounded as the rules say (whole numbers).")
     band: Optional[Rating]
     lowest: bool = Field(False, description="Whether this is (one of) the lowest in its standard.")
+    prompts: list[RatedPrompt] = Field(default_factory=list, description="Prompt-level figures, in source order.")
 
 
 class DiscretionDecision(Rated):

@@ -10,7 +10,6 @@ import html as html_lib
 import os
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -78,15 +77,6 @@ def month_year(value: str | dt.date) -> str:
         return value.strftime("%B %Y")
     year, month = value.split("-")[:2]
     return dt.date(int(year), int(month), 1).strftime("%B %Y")
-
-
-def prompt_percent(yes: Optional[int], of: Optional[int], percent: Optional[float]) -> Optional[float]:
-    """Percentage printed for a prompt: the published figure, else yes/of rounded half up."""
-    if percent is not None:
-        return percent
-    if yes is None or not of:
-        return None
-    return float((Decimal(yes) * 100 / Decimal(of)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def anchor(*parts: str) -> str:
@@ -326,6 +316,7 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
     else:
         items = [(kq.id, kq.text or kq.id, kq.percent, kq.yes, kq.of, False) for kq in source.key_questions]
     rules_kqs = {kq.id: kq for kq in rules_std.key_questions} if rules_std else {}
+    rated_prompts = {(kq.id, p.id): p for kq in (rated_std.key_questions if rated_std else []) for p in kq.prompts}
     for kq_id, text, percent, yes, of, lowest in items:
         src = by_id.get(kq_id)
         if src is not None and src.text:
@@ -334,7 +325,8 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
         if src is not None:
             rule_prompts = {p.id: p.text for p in rules_kqs[kq_id].prompts} if kq_id in rules_kqs else {}
             for p in src.prompts:
-                pct = prompt_percent(p.yes, p.of, p.percent)
+                rated_prompt = rated_prompts.get((kq_id, p.id))
+                pct = rated_prompt.percent if rated_prompt else None
                 wording = p.text or rule_prompts.get(p.id, "")
                 prompts.append({
                     "id": p.id,

@@ -19,6 +19,7 @@ from .model import (
     KeyQuestion,
     Rating,
     RatedKeyQuestion,
+    RatedPrompt,
     RatedStandard,
     RatedTheme,
     RatingResult,
@@ -323,8 +324,9 @@ class _Scorer:
                                               percent=None, band=None))
                 continue
             question = source.key_questions[index]
-            self._check_prompts(question_rule, question, q_loc + (index,))
-            rated.append(self._rate_question(question_rule.id, question_rule.text, question, q_loc + (index,), required))
+            prompts = self._rate_prompts(question_rule, question, q_loc + (index,))
+            rated_question = self._rate_question(question_rule.id, question_rule.text, question, q_loc + (index,), required)
+            rated.append(rated_question.model_copy(update={"prompts": prompts}))
         return rated
 
     def _figures(self, yes: Optional[int], of: Optional[int], percent: Optional[float], loc: Loc,
@@ -366,12 +368,17 @@ class _Scorer:
         return RatedKeyQuestion(id=qid, text=question.text or text, yes=question.yes, of=question.of,
                                 percent=percent, band=band)
 
-    def _check_prompts(self, question_rule, question: KeyQuestion, loc: Loc) -> None:
+    def _rate_prompts(self, question_rule, question: KeyQuestion, loc: Loc) -> list[RatedPrompt]:
+        """Each prompt's figures checked and its percentage rounded as a key question's is."""
         p_loc = loc + ("prompts",)
         self._index([p.id for p in question.prompts], p_loc, "prompt", {p.id for p in question_rule.prompts})
+        rated: list[RatedPrompt] = []
         for index, prompt in enumerate(question.prompts):
-            self._figures(prompt.yes, prompt.of, prompt.percent, p_loc + (index,),
-                          f"prompt {question_rule.id} {prompt.id})")
+            exact, _ = self._figures(prompt.yes, prompt.of, prompt.percent, p_loc + (index,),
+                                     f"prompt {question_rule.id} {prompt.id})")
+            percent = round_percent(exact, self.rules) if exact is not None else None
+            rated.append(RatedPrompt(id=prompt.id, yes=prompt.yes, of=prompt.of, percent=percent))
+        return rated
 
     def _rate_case_based(self, domain_rule: DomainRule, rule: StandardRule, source: Standard, loc: Loc,
                          domain: Domain) -> RatedStandard:

@@ -288,8 +288,9 @@ def test_inspection_data_annex_from_prompt_results(standards):
     annex = html[html.index('id="sec-annex-2"'):html.index('id="sec-annex-3"')]
     source = standards.inspection.domains[1].standards[0].key_questions[0]
     rules_prompt = standards.rules.standard("2.1").key_questions[0].prompts[1]
-    prompt = source.prompts[1]
-    expected = round(prompt.yes * 100 / prompt.of)
+    rated = standards.result.standard("2.1").key_questions[0].prompts[1]
+    assert (rated.id, rated.yes, rated.of) == (source.prompts[1].id, source.prompts[1].yes, source.prompts[1].of)
+    expected = f"{rated.percent:.0f}"
     assert re.search(rf"b\) {re.escape(rules_prompt.text)}</th><td class=\"num\">{expected}%</td>", annex.replace("&#39;", "'"))
 
 

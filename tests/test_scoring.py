@@ -694,3 +694,17 @@ def test_figures_on_a_qualitative_standard_warn_that_they_are_unused():
     problem = only_problem(problems, "counts-on-qualitative")
     assert (problem.loc, problem.severity) == (("domains", 0, "standards", 0, "key_questions", 0), "warning")
     assert result.standard("1.1").rating.value == G
+
+
+def test_prompt_percentages_are_rounded_as_key_questions_are():
+    data = standards_data()
+    question = source_standard(data, "2.1")["key_questions"][0]
+    question["prompts"] = [{"id": "a", "yes": 1, "of": 8}, {"id": "b", "yes": 2, "of": 3}, {"id": "c", "percent": 88.9},
+                           {"id": "d"}]
+    result, problems = run(data)
+    assert problems == []
+    prompts = result.standard("2.1").key_questions[0].prompts
+    assert [(p.id, p.percent) for p in prompts] == [("a", 13.0), ("b", 67.0), ("c", 89.0), ("d", None)]  # 12.5 -> 13
+    unrounded = RULES["standards-2021"].model_copy(update={"percent_rounding": "none"})
+    result, _ = rate(Inspection.model_validate(data), unrounded)
+    assert [p.percent for p in result.standard("2.1").key_questions[0].prompts][:3] == [12.5, pytest.approx(66.667, abs=1e-3), 88.9]
