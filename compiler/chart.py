@@ -27,14 +27,14 @@ def _x(percent: float) -> float:
     return LABEL_W + (WIDTH - LABEL_W - 50) * max(0.0, min(100.0, percent)) / 100
 
 
-def _band_for(percent: float, thresholds: Sequence[tuple[float, str]]) -> str:
-    for minimum, name in sorted(thresholds, reverse=True):
-        if percent >= minimum:
-            return name
-    return ""
+def _label(percent: float) -> str:
+    """The figure as the tables print it: whole numbers plain, others to one decimal place."""
+    return f"{percent:.0f}%" if float(percent).is_integer() else f"{percent:.1f}%"
 
 
-def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float]], thresholds: list[tuple[float, str]]) -> str:
+def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float, Optional[str]]],
+         thresholds: list[tuple[float, str]]) -> str:
+    """Rows are (label, percent, band name as the scorer decided it)."""
     height = TOP + len(rows) * (BAR_H + GAP) + BOTTOM
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
@@ -53,20 +53,19 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float]], th
             f'stroke-dasharray="4 3" stroke-width="1"/>'
             f'<text x="{x:.1f}" y="{TOP - 12}" font-size="11" text-anchor="middle" fill="#222">{minimum:g}%</text>'
         )
-    for index, (label, percent) in enumerate(rows):
+    for index, (label, percent, band) in enumerate(rows):
         y = TOP + index * (BAR_H + GAP)
-        band = _band_for(percent, thresholds)
-        colour = _BAND_COLOURS.get(band, "#1f4e79")
+        colour = _BAND_COLOURS.get(band or "", "#1f4e79")
         short = label if len(label) <= 26 else label[:25] + "…"
         parts.append(
             f'<text x="{LABEL_W - 8}" y="{y + BAR_H * 0.7:.1f}" font-size="13" text-anchor="end" fill="#111">'
             f"{escape(short)}</text>"
             f'<rect x="{LABEL_W}" y="{y}" width="{max(1.0, _x(percent) - LABEL_W):.1f}" height="{BAR_H}" fill="{colour}"/>'
             # A white backing keeps the value readable where a dashed band line crosses it.
-            f'<rect x="{_x(percent) + 2:.1f}" y="{y + 3}" width="{len(f"{percent:.0f}%") * 8 + 4}" '
+            f'<rect x="{_x(percent) + 2:.1f}" y="{y + 3}" width="{len(_label(percent)) * 8 + 4}" '
             f'height="{BAR_H - 6}" fill="#fff"/>'
             f'<text x="{_x(percent) + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="13" fill="#111">'
-            f"{percent:.0f}%</text>"
+            f"{_label(percent)}</text>"
         )
     parts.append(
         f'<line x1="{LABEL_W}" y1="{TOP - 4}" x2="{LABEL_W}" y2="{axis_bottom}" stroke="#111" stroke-width="1"/>'
@@ -90,9 +89,9 @@ def kq_chart(standard_id: str, standard_name: str, key_questions: Sequence[Any],
         rule = kq_rules.get(kq.id)
         label = rule.short if rule is not None and rule.short else kq.text
         label = label[:1].upper() + label[1:]
-        rows.append((label, float(kq.percent)))
+        rows.append((label, float(kq.percent), kq.band.value if kq.band else None))
     thresholds = [(band.min, band.rating.value) for band in rules.bands]
-    described = "; ".join(f"{label}: {percent:.0f}%" for label, percent in rows)
+    described = "; ".join(f"{label}: {_label(percent)}" for label, percent, _ in rows)
     lines = ", ".join(f"{name} from {minimum:g}%" for minimum, name in sorted(thresholds) if minimum > 0)
     # The title is what a PDF reader gets as the figure's alternative text, so it carries the figures.
     title = f"Key-question results for standard {standard_id} {standard_name}: {described}"
@@ -100,12 +99,12 @@ def kq_chart(standard_id: str, standard_name: str, key_questions: Sequence[Any],
     return _svg(f"chart-{standard_id.replace('.', '-')}", title, desc, rows, thresholds)
 
 
-def theme_chart(theme_name: str, percent: Optional[float], rules: Any) -> str:
-    """One theme's case assessment score against the descriptor thresholds."""
+def theme_chart(theme_name: str, percent: float, descriptor: Optional[str], rules: Any) -> str:
+    """One theme's case assessment score (and the scorer's descriptor) against the descriptor thresholds."""
     thresholds = [(band.min, band.descriptor.value) for band in rules.theme_bands]
-    rows = [("Case assessment score", float(percent))] if percent is not None else []
+    rows = [("Case assessment score", float(percent), descriptor)]
     lines = ", ".join(f"{name} from {minimum:g}%" for minimum, name in sorted(thresholds) if minimum > 0)
     slug = "".join(ch if ch.isalnum() else "-" for ch in theme_name.lower())
-    title = f"Case assessment score for {theme_name}: {percent:.0f}%"
-    desc = f"{percent:.0f}% of the work assessed was done well enough. Descriptor thresholds: {lines}."
+    title = f"Case assessment score for {theme_name}: {_label(percent)}"
+    desc = f"{_label(percent)} of the work assessed was done well enough. Descriptor thresholds: {lines}."
     return _svg(f"chart-{slug}", title, desc, rows, thresholds)

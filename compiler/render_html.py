@@ -119,6 +119,7 @@ class KQView:
     footnote: Optional[str]
     source: Optional[KeyQuestion]
     prompts: list[dict]
+    band: Optional[Rating] = None
     row_text: str = ""
 
 
@@ -315,6 +316,7 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
         items = [(kq.id, kq.text, None, None, None, False) for kq in rules_std.key_questions]
     else:
         items = [(kq.id, kq.text or kq.id, kq.percent, kq.yes, kq.of, False) for kq in source.key_questions]
+    bands = {kq.id: kq.band for kq in (rated_std.key_questions if rated_std else [])}
     rules_kqs = {kq.id: kq for kq in rules_std.key_questions} if rules_std else {}
     rated_prompts = {(kq.id, p.id): p for kq in (rated_std.key_questions if rated_std else []) for p in kq.prompts}
     for kq_id, text, percent, yes, of, lowest in items:
@@ -338,7 +340,7 @@ def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -
                 })
         views.append(KQView(
             kq_id, text, percent, format_percent(percent), yes, of, lowest,
-            src.footnote if src else None, src, prompts,
+            src.footnote if src else None, src, prompts, band=bands.get(kq_id),
         ))
     return views
 
@@ -495,7 +497,8 @@ def _theme_views(rated: RatedInspection) -> list[ThemeView]:
             stars=rated_theme.stars if rated_theme else None,
             max_stars=max_stars,
             explanation=_explanation(theme),
-            chart=Markup(chart.theme_chart(name, percent, rules)) if percent is not None else None,
+            chart=(Markup(chart.theme_chart(name, percent, descriptor.value if descriptor else None, rules))
+                   if percent is not None else None),
             name=name,
         ))
     return views

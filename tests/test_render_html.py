@@ -182,6 +182,23 @@ def test_lowest_key_question_footnote_points_to_prompts_only_where_there_are_som
     assert "lowest key-question result" in html and "Prompt-level results" not in html
 
 
+def test_chart_bars_take_the_scorers_band(standards):
+    from compiler.chart import _BAND_COLOURS
+
+    def bar_colours(rated) -> list[str]:
+        svg = re.findall(r"<svg.*?</svg>", render_html(rated), flags=re.S)[0]
+        return re.findall(r'<rect x="[\d.]+" y="\d+" width="[\d.]+" height="22" fill="(#[0-9a-f]+)"/>', svg)
+
+    first = next(s for s in standards.result.standards if s.method == "case-based")
+    assert bar_colours(standards) == [_BAND_COLOURS[kq.band.value] for kq in first.key_questions]
+    # Whatever band the scorer gave is the colour drawn; the chart never re-bands a percentage.
+    moved = [kq.model_copy(update={"band": Rating.NOT_RATED}) for kq in first.key_questions]
+    standards_moved = [s.model_copy(update={"key_questions": moved}) if s is first else s
+                       for s in standards.result.standards]
+    result = standards.result.model_copy(update={"standards": standards_moved})
+    assert set(bar_colours(standards.model_copy(update={"result": result}))) == {_BAND_COLOURS["Not rated"]}
+
+
 def test_chart_has_a_text_alternative_with_each_percentage(standards):
     html = render_html(standards)
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
