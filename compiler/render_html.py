@@ -32,6 +32,7 @@ from .model import (
     Standard,
     Theme,
 )
+from .scoring import overall_bands
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Media = Literal["screen", "print"]
@@ -545,12 +546,13 @@ def _rules_annex(rated: RatedInspection) -> dict:
             f"below {upper:g}%" if band.min == 0 else f"{band.min:g}–{upper - 1:g}%"
         )
         bands.append({"label": band.label or "", "range": span, "rating": band.rating.value})
-    overall = []
+    overall, overall_scaled = [], []
     if rules.overall is not None:
-        ordered = sorted(rules.overall.bands, key=lambda b: b.min)
-        for index, band in enumerate(ordered):
-            top = ordered[index + 1].min - 1 if index + 1 < len(ordered) else rules.overall.max
-            overall.append({"range": f"{band.min}–{top}", "rating": band.rating.value})
+        overall = [{"range": f"{low}–{high}", "rating": rating.value}
+                   for low, high, rating in overall_bands(rules.overall.max, rules)]
+        if result.max_score and result.max_score != rules.overall.max:
+            overall_scaled = [{"range": f"{low}–{high}" if low != high else f"{low}", "rating": rating.value}
+                              for low, high, rating in overall_bands(result.max_score, rules)]
     theme_bands = []
     for index, band in enumerate(rules.theme_bands):
         upper = rules.theme_bands[index - 1].min if index > 0 else None
@@ -572,6 +574,7 @@ def _rules_annex(rated: RatedInspection) -> dict:
         "points": [{"rating": r.value, "points": p} for r, p in rules.points.items()],
         "overall": overall,
         "overall_max": rules.overall.max if rules.overall else None,
+        "overall_scaled": overall_scaled,
         "score": result.score,
         "max_score": result.max_score,
         "theme_bands": theme_bands,

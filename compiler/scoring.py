@@ -95,6 +95,20 @@ def overall_for(score: int, max_score: int, rules: RuleSet) -> Optional[Rating]:
     return rules.overall.bands[-1].rating
 
 
+def overall_bands(max_score: int, rules: RuleSet) -> list[tuple[int, int, Rating]]:
+    """The score ranges (lowest, highest, rating) that `overall_for` gives on this maximum, lowest first."""
+    ranges: list[tuple[int, int, Rating]] = []
+    for score in range(max_score + 1):
+        rating = overall_for(score, max_score, rules)
+        if rating is None:
+            return []
+        if ranges and ranges[-1][2] == rating:
+            ranges[-1] = (ranges[-1][0], score, rating)
+        else:
+            ranges.append((score, score, rating))
+    return ranges
+
+
 def descriptor_for(value: float | Fraction, rules: RuleSet) -> tuple[Descriptor, int]:
     for band in rules.theme_bands:
         if value >= Fraction(str(band.min)):

@@ -321,6 +321,20 @@ def test_rules_annex_generated_from_the_rules_file(standards):
     assert f"score is {standards.result.score} out of {standards.result.max_score}" in annex
 
 
+def test_rules_annex_prints_the_overall_bands_of_the_reports_own_maximum(standards):
+    def overall_rows(html: str) -> list[tuple[str, str]]:
+        annex = html[html.index('id="sec-annex-3"'):]
+        return re.findall(r'<tr><th scope="row">(\d+(?:–\d+)?)</th><td>([A-Za-z ]+)</td></tr>', annex)
+
+    I, RI, G, O = (r.value for r in (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING))
+    assert standards.rules.overall.max == standards.result.max_score == 9  # the fixture's bands start 0, 2, 5, 8
+    published = overall_rows(render_html(standards))
+    assert published == [("0–1", I), ("2–4", RI), ("5–7", G), ("8–9", O)]
+    result = standards.result.model_copy(update={"max_score": 18, "score": 1})
+    scaled = overall_rows(render_html(standards.model_copy(update={"result": result})))
+    assert scaled == published + [("0–2", I), ("3–8", RI), ("9–14", G), ("15–18", O)]
+
+
 def test_layout_and_labels_override_the_defaults(standards):
     labels = standards.inspection.labels.model_copy(update={"foreword": "Introduction", "annex": "Annex"})
     rated = fixture_rated("standards", layout=["cover", "ratings", "foreword", "annexes"], labels=labels)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.model import Inspection
+from compiler.model import Inspection, Rating
 from compiler.ruleset import load_ruleset
 from compiler.scoring import RATING_SCALE, overall_for, rate, result_to_json
 
@@ -708,3 +708,16 @@ def test_prompt_percentages_are_rounded_as_key_questions_are():
     unrounded = RULES["standards-2021"].model_copy(update={"percent_rounding": "none"})
     result, _ = rate(Inspection.model_validate(data), unrounded)
     assert [p.percent for p in result.standard("2.1").key_questions[0].prompts][:3] == [12.5, pytest.approx(66.667, abs=1e-3), 88.9]
+
+
+def test_overall_bands_agree_with_overall_for_on_any_maximum():
+    from compiler.scoring import overall_bands
+
+    rules = RULES["standards-2024"]
+    assert overall_bands(36, rules) == [(0, 6, Rating.INADEQUATE), (7, 18, Rating.REQUIRES_IMPROVEMENT),
+                                        (19, 30, Rating.GOOD), (31, 36, Rating.OUTSTANDING)]
+    for maximum in (3, 12, 24, 27, 33):
+        bands = overall_bands(maximum, rules)
+        assert bands[0][0] == 0 and bands[-1][1] == maximum
+        for low, high, rating in bands:
+            assert all(overall_for(score, maximum, rules) == rating for score in range(low, high + 1))
