@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import chart
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
@@ -32,7 +32,7 @@ from .model import (
     Standard,
     Theme,
 )
-from .scoring import overall_bands
+from .scoring import RATING_SCALE, overall_bands
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Media = Literal["screen", "print"]
@@ -137,7 +137,7 @@ class StandardView:
     key_questions: list[KQView]
     chart: Optional[Markup]
     lowest_note: Optional[str]
-    discretion_text: Optional[str]
+    discretion_text: Optional[Markup]
     discretion_note: Optional[str] = None
     table_style: str = "percent"
     table_stem: Optional[str] = None
@@ -372,21 +372,17 @@ def _completion(text: str, stem: str) -> str:
     return text
 
 
-def _discretion_text(rated_std: RatedStandard) -> Optional[str]:
+def _discretion_text(rated_std: RatedStandard) -> Optional[Markup]:
+    """The generated statement of a discretion decision, then the panel's reason (inline Markdown)."""
     decision = rated_std.discretion
     if decision is None:
         return None
-    moved = "raised" if _rank(decision.to) > _rank(decision.from_) else "lowered"
-    return (
+    moved = "raised" if RATING_SCALE.index(decision.to) > RATING_SCALE.index(decision.from_) else "lowered"
+    statement = (
         f"Professional discretion: the key-question results alone would rate this standard "
         f"‘{decision.from_.value}’. The inspection panel {moved} the rating to ‘{decision.to.value}’. "
-        f"{decision.reason.strip()}"
     )
-
-
-def _rank(rating: Rating) -> int:
-    order = [Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING]
-    return order.index(rating) if rating in order else -1
+    return escape(statement) + Markup(render_inline(decision.reason.strip()))
 
 
 def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:

@@ -272,6 +272,17 @@ def test_discretion_statement_generated_from_the_decision(standards):
     assert "raised" in statement
 
 
+def test_discretion_reason_is_rendered_as_inline_markdown(standards):
+    result = standards.result
+    moved = [s.model_copy(update={"discretion": s.discretion.model_copy(
+        update={"reason": "One case was **judged** <b>differently</b>."})}) if s.discretion else s
+        for s in result.standards]
+    html = render_html(standards.model_copy(update={"result": result.model_copy(update={"standards": moved})}))
+    statement = re.search(r'<p class="discretion">(.*?)</p>', html, flags=re.S).group(1)
+    assert "<strong>judged</strong>" in statement and "**" not in statement
+    assert "&lt;b&gt;differently&lt;/b&gt;" in statement  # raw HTML stays text
+
+
 def test_placed_sections_follow_their_standard_and_respect_in_contents(page):
     h3s = [text for tag, text in page.headings if tag == "h3"]
     assert h3s.index("1.1. Governance and leadership") < h3s.index(
