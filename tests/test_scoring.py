@@ -372,7 +372,8 @@ def test_domain_sample_below_the_minimum_is_not_rated_with_the_assumption_record
     assert "each of its case-based standards" in problems[0].message  # 3.4 is qualitative and still rated
     for n in range(1, 4):
         source_standard(data, f"3.{n}")["not_rated_reason"] = "Three cases only."
-    assert run(data)[1] == []
+    result, problems = run(data)
+    assert problems == []
     assert [result.standard(f"3.{n}").rating.value for n in range(1, 4)] == [NR] * 3
     assert result.standard("3.4").rating.value == G  # qualitative: still rated
     assert result.max_score == 27
@@ -577,7 +578,7 @@ def test_raising_a_yes_never_lowers_a_rating_or_the_score(data, pick, step):
     question = source_standard(data, standard_id)["key_questions"][index]
     question["yes"] = min(question["of"], question["yes"] + step)
     after, _ = run(data)
-    for old, new in zip(before.standards, after.standards):
+    for old, new in zip(before.standards, after.standards, strict=True):
         assert old.id == new.id
         if old.rating.value != NR:
             assert RATING_SCALE.index(new.rating) >= RATING_SCALE.index(old.rating)

@@ -127,10 +127,17 @@ def test_discretion_decisions_are_exactly_the_published_ones(slug):
 
 def test_western_bay_discretion_changes_the_overall():
     """Without the downward discretion on 3.3 the score would be 7, which is Requires improvement."""
-    _, result, _ = _rated("western-bay-2019")
+    inspection, result, _ = _rated("western-bay-2019")
     standard = result.standard("3.3")
     assert standard.computed.value == RI and standard.rating.value == I
-    assert result.score + 1 == 7
+    assert (result.score, result.overall.value) == (6, I)
+    # The same data with the discretion taken out.
+    domains = [d.model_copy(update={"standards": [
+        s.model_copy(update={"discretion": None, "rating": None}) if s.id == "3.3" else s for s in d.standards]})
+        for d in inspection.domains]
+    undone, problems = rate(inspection.model_copy(update={"domains": domains}), load_ruleset(inspection.framework))
+    assert [p for p in problems if p.severity == "error"] == []
+    assert (undone.standard("3.3").rating.value, undone.score, undone.overall.value) == (RI, 7, RI)
 
 
 def test_blaenau_gwent_caerphilly_score_uses_the_ratings_after_discretion():
