@@ -14,7 +14,7 @@ from .diagnostics import Diagnostics, Span
 from .output import write_atomic
 from .pipeline import compile_inspection
 from .render_html import TEMPLATES_DIR, render_html
-from .scoring import result_to_json
+from .ratings_json import result_to_json
 from .validate import inspection_entry
 
 FORMATS = ("html", "pdf")

@@ -206,7 +206,7 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
     if compiled.rated is None:
         sys.exit(EXIT_INVALID)
     if as_json:
-        from .scoring import result_to_json
+        from .ratings_json import result_to_json
 
         echo(json.dumps(result_to_json(compiled.slug, compiled.rated.result), indent=2, ensure_ascii=False))
     else:

@@ -501,6 +501,10 @@ class Rated(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
+# Ratings from worst to best: discretion moves along this scale.
+RATING_SCALE = [Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING]
+
+
 class RatedPrompt(Rated):
     id: str
     yes: Optional[int]
@@ -553,12 +557,21 @@ class RatedTheme(Rated):
     moderation_reason: Optional[str] = Field(None, description="Why moderation moved the descriptor, if it did.")
 
 
+class ScoreRange(Rated):
+    low: int
+    high: int
+    rating: Rating
+
+
 class RatingResult(Rated):
     framework: str
     overall: Optional[Rating]
     overall_before_limits: Optional[Rating] = None
     score: Optional[int]
     max_score: Optional[int]
+    overall_bands: list[ScoreRange] = Field(
+        default_factory=list, description="The overall rating's score ranges on this report's maximum, lowest first."
+    )
     standards: list[RatedStandard] = Field(default_factory=list)
     themes: list[RatedTheme] = Field(default_factory=list)
     limits_applied: list[str] = Field(default_factory=list, description="Limiting judgements that changed the overall.")

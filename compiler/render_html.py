@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from . import chart
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
 from .model import (
+    RATING_SCALE,
     Annex,
     Domain,
     Inspection,
@@ -32,7 +33,6 @@ from .model import (
     Standard,
     Theme,
 )
-from .scoring import RATING_SCALE, overall_bands
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 Media = Literal["screen", "print"]
@@ -544,11 +544,13 @@ def _rules_annex(rated: RatedInspection) -> dict:
         bands.append({"label": band.label or "", "range": span, "rating": band.rating.value})
     overall, overall_scaled = [], []
     if rules.overall is not None:
-        overall = [{"range": f"{low}–{high}", "rating": rating.value}
-                   for low, high, rating in overall_bands(rules.overall.max, rules)]
+        ordered = sorted(rules.overall.bands, key=lambda b: b.min)
+        for index, band in enumerate(ordered):
+            top = ordered[index + 1].min - 1 if index + 1 < len(ordered) else rules.overall.max
+            overall.append({"range": f"{band.min}–{top}", "rating": band.rating.value})
         if result.max_score and result.max_score != rules.overall.max:
-            overall_scaled = [{"range": f"{low}–{high}" if low != high else f"{low}", "rating": rating.value}
-                              for low, high, rating in overall_bands(result.max_score, rules)]
+            overall_scaled = [{"range": f"{r.low}–{r.high}" if r.low != r.high else f"{r.low}", "rating": r.rating.value}
+                              for r in result.overall_bands]
     theme_bands = []
     for index, band in enumerate(rules.theme_bands):
         upper = rules.theme_bands[index - 1].min if index > 0 else None

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Literal, Optional
 
 from .model import (
+    RATING_SCALE,
     Descriptor,
     DiscretionDecision,
     Domain,
@@ -23,14 +24,13 @@ from .model import (
     RatedStandard,
     RatedTheme,
     RatingResult,
+    ScoreRange,
     Standard,
     Theme,
 )
 from .ruleset import Assumption, DomainRule, RuleSet, StandardRule, ThemeRule
 
 Loc = tuple
-# Ratings from worst to best: discretion moves along this scale.
-RATING_SCALE = [Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING]
 
 
 @dataclass(frozen=True)
@@ -95,17 +95,17 @@ def overall_for(score: int, max_score: int, rules: RuleSet) -> Optional[Rating]:
     return rules.overall.bands[-1].rating
 
 
-def overall_bands(max_score: int, rules: RuleSet) -> list[tuple[int, int, Rating]]:
-    """The score ranges (lowest, highest, rating) that `overall_for` gives on this maximum, lowest first."""
-    ranges: list[tuple[int, int, Rating]] = []
+def overall_bands(max_score: int, rules: RuleSet) -> list[ScoreRange]:
+    """The score ranges that `overall_for` gives on this maximum, lowest first."""
+    ranges: list[ScoreRange] = []
     for score in range(max_score + 1):
         rating = overall_for(score, max_score, rules)
         if rating is None:
             return []
-        if ranges and ranges[-1][2] == rating:
-            ranges[-1] = (ranges[-1][0], score, rating)
+        if ranges and ranges[-1].rating == rating:
+            ranges[-1] = ranges[-1].model_copy(update={"high": score})
         else:
-            ranges.append((score, score, rating))
+            ranges.append(ScoreRange(low=score, high=score, rating=rating))
     return ranges
 
 
@@ -185,6 +185,7 @@ class _Scorer:
             overall_before_limits=before if limits else None,
             score=score if counted else None,
             max_score=max_score if counted else None,
+            overall_bands=overall_bands(max_score, rules) if counted else [],
             standards=standards,
             limits_applied=limits,
             assumptions=self.assumptions,
@@ -574,53 +575,3 @@ def rate(inspection: Inspection, rules: RuleSet) -> tuple[RatingResult, list[Pro
         if any(q.percent is not None and q.yes is not None for s in result.standards for q in s.key_questions):
             scorer.assume("rounding")
     return result.model_copy(update={"assumptions": list(scorer.assumptions)}), scorer.problems
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def _number(value: Optional[float]) -> Optional[float | int]:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
-
-
-def _value(enum_value) -> Optional[str]:
-    return enum_value.value if enum_value is not None else None
-
-
-def result_to_json(slug: str, result: RatingResult) -> dict:
-    """The `rate --json` document: ratings spelled as published, whole-number percentages as integers."""
-    return {
-        "slug": slug,
-        "framework": result.framework,
-        "overall": _value(result.overall),
-        "score": result.score,
-        "max_score": result.max_score,
-        "standards": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "rating": s.rating.value,
-                "points": s.points,
-                "computed": _value(s.computed),
-                "discretion": (
-                    {"from": s.discretion.from_.value, "to": s.discretion.to.value, "reason": s.discretion.reason}
-                    if s.discretion
-                    else None
-                ),
-                "key_questions": [
-                    {"id": q.id, "text": q.text, "yes": q.yes, "of": q.of, "percent": _number(q.percent),
-                     "band": _value(q.band)}
-                    for q in s.key_questions
-                ],
-            }
-            for s in result.standards
-        ],
-        "themes": [
-            {"id": t.id, "name": t.name, "percent": _number(t.percent), "descriptor": _value(t.descriptor),
-             "stars": t.stars}
-            for t in result.themes
-        ],
-        "assumptions": list(result.assumptions),
-    }

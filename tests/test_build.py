@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from compiler.build import build_inspection
 from compiler.cli import main
-from compiler.scoring import result_to_json
+from compiler.ratings_json import result_to_json
 from test_render_support import FIXTURES, RULES_FILES, fixture_rated
 
 ROOT = Path(__file__).resolve().parent.parent

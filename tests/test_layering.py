@@ -21,7 +21,7 @@ STAGE = {
     "source": 1, "model": 1,
     "placeholders": 2, "schema": 2,
     "validate": 3, "ruleset": 3,
-    "scoring": 4,
+    "scoring": 4, "ratings_json": 4,
     "pipeline": 5,
     "markdown": 6, "chart": 6, "fetch": 6, "output": 6,
     "render_html": 7,
@@ -31,7 +31,8 @@ STAGE = {
     "cli": 11,
     "__main__": 12,
 }
-CORE = ["diagnostics", "source", "model", "placeholders", "schema", "validate", "ruleset", "scoring", "pipeline"]
+CORE = ["diagnostics", "source", "model", "placeholders", "schema", "validate", "ruleset", "scoring", "ratings_json",
+        "pipeline"]
 RENDERING = {"markdown", "chart", "render_html", "render_pdf", "fetch", "output", "build", "scaffold", "serve", "cli"}
 RENDERING_LIBRARIES = {"jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "weasyprint"}
 # Third-party libraries and the only modules that may import them.

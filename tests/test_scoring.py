@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from compiler.model import Inspection, Rating
 from compiler.ruleset import load_ruleset
-from compiler.scoring import RATING_SCALE, overall_for, rate, result_to_json
+from compiler.ratings_json import result_to_json
+from compiler.scoring import RATING_SCALE, overall_for, rate
 
 I, RI, G, O, NR = "Inadequate", "Requires improvement", "Good", "Outstanding", "Not rated"
 RULES = {
@@ -520,14 +521,18 @@ def test_result_to_json_shape():
     set_kq(data, "2.2", 0, yes=24, of=40)
     with_discretion(data, "2.2", G, "Close to the boundary.")
     document = result_to_json("testshire-2024", run(data)[0])
-    assert set(document) == {"slug", "framework", "overall", "score", "max_score", "standards", "themes", "assumptions"}
+    assert set(document) == {"slug", "framework", "overall", "score", "max_score", "standards", "themes", "assumptions",
+                             "overall_before_limits", "limits_applied"}
     assert (document["slug"], document["framework"]) == ("testshire-2024", "standards-2021")
     standard = next(s for s in document["standards"] if s["id"] == "2.2")
-    assert set(standard) == {"id", "name", "rating", "points", "computed", "discretion", "key_questions"}
-    assert standard["discretion"] == {"from": RI, "to": G, "reason": "Close to the boundary."}
+    assert set(standard) == {"id", "name", "domain", "rating", "points", "counts_to_score", "computed", "discretion",
+                             "not_rated_reason", "key_questions"}
+    assert (standard["domain"], standard["counts_to_score"], standard["not_rated_reason"]) == ("2", True, None)
+    assert standard["discretion"] == {"from": RI, "to": G, "reason": "Close to the boundary.",
+                                      "triggers": ["boundary"]}  # 25/40 would still round to 63
     assert standard["key_questions"][0] == {
         "id": "2.2.1", "text": "Does planning focus sufficiently on supporting the child's desistance?",
-        "yes": 24, "of": 40, "percent": 60, "band": RI}
+        "yes": 24, "of": 40, "percent": 60, "band": RI, "lowest": True, "prompts": []}
     assert isinstance(standard["key_questions"][0]["percent"], int)
     assert next(s for s in document["standards"] if s["id"] == "2.1")["discretion"] is None
     themes = result_to_json("powys", run(fji_data())[0])["themes"]
@@ -715,10 +720,13 @@ def test_overall_bands_agree_with_overall_for_on_any_maximum():
     from compiler.scoring import overall_bands
 
     rules = RULES["standards-2024"]
-    assert overall_bands(36, rules) == [(0, 6, Rating.INADEQUATE), (7, 18, Rating.REQUIRES_IMPROVEMENT),
-                                        (19, 30, Rating.GOOD), (31, 36, Rating.OUTSTANDING)]
+    as_tuples = lambda bands: [(b.low, b.high, b.rating) for b in bands]  # noqa: E731
+    assert as_tuples(overall_bands(36, rules)) == [(0, 6, Rating.INADEQUATE), (7, 18, Rating.REQUIRES_IMPROVEMENT),
+                                                   (19, 30, Rating.GOOD), (31, 36, Rating.OUTSTANDING)]
     for maximum in (3, 12, 24, 27, 33):
-        bands = overall_bands(maximum, rules)
+        bands = as_tuples(overall_bands(maximum, rules))
         assert bands[0][0] == 0 and bands[-1][1] == maximum
         for low, high, rating in bands:
             assert all(overall_for(score, maximum, rules) == rating for score in range(low, high + 1))
+    result, _ = run(standards_data("standards-2024"))
+    assert result.overall_bands == overall_bands(result.max_score, rules)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from compiler.ruleset import load_ruleset
-from compiler.scoring import rate, result_to_json
+from compiler.ratings_json import result_to_json
+from compiler.scoring import rate
 from compiler.validate import load_inspection
 
 INSPECTIONS = Path(__file__).resolve().parent.parent / "inspections"
