@@ -44,7 +44,7 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float, Opti
         f'<desc id="{chart_id}-d">{escape(desc)}</desc>',
     ]
     axis_bottom = height - BOTTOM + 4
-    for minimum, name in thresholds:
+    for minimum, _name in thresholds:
         if minimum <= 0:
             continue
         x = _x(minimum)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 
 
 class Severity(str, Enum):
@@ -93,7 +92,3 @@ class CompileError(Exception):
     def __init__(self, diagnostics: Diagnostics):
         self.diagnostics = diagnostics
         super().__init__("\n".join(d.format() for d in diagnostics.sorted()))
-
-
-def span_of_file(path: Path | str) -> Span:
-    return Span(str(path), 1, 1)
