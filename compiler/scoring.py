@@ -405,10 +405,12 @@ class _Scorer:
                 self.problem(loc + ("key_questions",), "standard-no-data",
                              f"standard {rule.id} has no key-question figures to rate it by")
             return self._not_rated(domain_rule, rule, source, None, questions)
-        lowest_value = min(self._band_value(q) for q in scored)
-        lowest_ids = {q.id for q in scored if self._band_value(q) == lowest_value}
+        # The standard takes the worst key-question band; its lowest figure is the one shown in bold.
+        computed = min((q.band for q in scored), key=RATING_SCALE.index)
+        in_band = [q for q in scored if q.band == computed]
+        lowest_value = min(self._band_value(q) for q in in_band)
+        lowest_ids = {q.id for q in in_band if self._band_value(q) == lowest_value}
         questions = [q.model_copy(update={"lowest": q.id in lowest_ids}) for q in questions]
-        computed = band_for(lowest_value, self.rules)
         rating, decision = computed, None
         if source.discretion is not None:
             decision = self._discretion(rule, source, loc, computed, [q for q in questions if q.lowest], domain)

@@ -730,3 +730,15 @@ def test_overall_bands_agree_with_overall_for_on_any_maximum():
             assert all(overall_for(score, maximum, rules) == rating for score in range(low, high + 1))
     result, _ = run(standards_data("standards-2024"))
     assert result.overall_bands == overall_bands(result.max_score, rules)
+
+
+def test_standard_rating_agrees_with_its_key_question_bands_when_banding_exact_figures():
+    exact = RULES["standards-2021"].model_copy(update={"band_on": "exact"})
+    data = standards_data()
+    set_kq(data, "2.1", 0, percent=64.6)  # published without counts: rounds to 65 but bands as 64.6
+    set_kq(data, "2.1", 1, yes=7, of=10)
+    result, problems = rate(Inspection.model_validate(data), exact)
+    assert problems == []
+    standard = result.standard("2.1")
+    assert [q.band.value for q in standard.key_questions[:2]] == [RI, G]
+    assert standard.computed.value == RI and standard.key_questions[0].lowest
