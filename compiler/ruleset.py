@@ -248,7 +248,22 @@ def _consistency_problems(rules: RuleSet) -> list[tuple[tuple, str]]:
     problems: list[tuple[tuple, str]] = []
     _check_bands(rules, problems)
     _check_structure(rules, problems)
+    _check_assumptions(rules, problems)
     return problems
+
+
+def _check_assumptions(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:
+    """The assumptions the scorer reports by id must be written down, so a report never applies one unsaid."""
+    needed = {"rounding": "percentages are rounded"}
+    if rules.family == "themes":
+        needed["stars"] = "themes get stars"
+    if rules.limiting_judgements:
+        needed["limiting-judgement"] = "limiting judgements are listed"
+    have = {a.id for a in rules.assumptions}
+    for assumption_id, why in needed.items():
+        if assumption_id not in have:
+            problems.append((("assumptions",) if rules.assumptions else (),
+                             f"assumption '{assumption_id}' is missing: the scorer states it whenever {why}"))
 
 
 def _check_bands(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:

@@ -202,3 +202,10 @@ def test_an_edited_rules_file_is_read_afresh(tmp_path):
     broken(tmp_path, "format: 1", "format: 2")
     assert refused(path)[0].code == "rules-format"
     assert [e.code for e in refused(path)] == ["rules-format"]  # the same diagnostics when loaded again
+
+
+@pytest.mark.parametrize("source, assumption", [("standards-2021", "rounding"), ("standards-2021", "limiting-judgement"),
+                                                ("fji-2013", "stars")])
+def test_an_assumption_the_scorer_states_must_be_in_the_rules_file(tmp_path, source, assumption):
+    path = broken(tmp_path, f"- id: {assumption}\n", "- id: something-else\n", source)
+    assert any(f"assumption '{assumption}' is missing" in e.message for e in refused(path))
