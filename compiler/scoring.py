@@ -445,27 +445,33 @@ class _Scorer:
 
     # ----------------------------------------------------------------- professional discretion
 
-    def discretion_triggers(self, lowest: list[RatedKeyQuestion], domain: Domain) -> list[str]:
-        """Which of the rules' conditions for discretion hold for the lowest key question(s)."""
+    def _discretion_triggers(self, lowest: list[RatedKeyQuestion], domain: Domain, computed: Rating,
+                             wanted: Rating) -> list[str]:
+        """Which of the rules' conditions for discretion hold for a move from `computed` towards `wanted`.
+
+        A boundary counts only if the move crosses it, and a one-case change only if it moves the band
+        the same way the panel did.
+        """
         conditions = self.rules.discretion
         if conditions is None:
             return []
         triggers: list[str] = []
-        boundaries = [Fraction(str(b.min)) for b in self.rules.bands if b.min > 0]
+        upper = max(computed, wanted, key=RATING_SCALE.index)
+        crossed = [Fraction(str(b.min)) for b in self.rules.bands if b.rating == upper and b.min > 0]
         margin = Fraction(str(conditions.boundary_margin))
+        upwards = RATING_SCALE.index(wanted) > RATING_SCALE.index(computed)
         for question in lowest:
             value = Fraction(str(question.percent))
-            near = [b for b in boundaries
+            near = [b for b in crossed
                     if (abs(value - b) <= margin if conditions.boundary_inclusive else abs(value - b) < margin)]
             if near and "boundary" not in triggers:
                 triggers.append("boundary")
             if conditions.one_case_change and question.yes is not None and question.of:
-                here = band_for(_banded_value(exact_percent(question.yes, question.of), self.rules), self.rules)
-                for other in (question.yes - 1, question.yes + 1):
-                    if 0 <= other <= question.of:
-                        there = band_for(_banded_value(exact_percent(other, question.of), self.rules), self.rules)
-                        if there != here and "one-case" not in triggers:
-                            triggers.append("one-case")
+                other = question.yes + 1 if upwards else question.yes - 1
+                if 0 <= other <= question.of:
+                    there = band_for(_banded_value(exact_percent(other, question.of), self.rules), self.rules)
+                    if there == wanted and "one-case" not in triggers:
+                        triggers.append("one-case")
             if question.of is not None and question.of <= conditions.small_sample and "small-sample" not in triggers:
                 triggers.append("small-sample")
         if domain.sample is not None and domain.sample.cases <= conditions.small_sample and "small-sample" not in triggers:
@@ -495,14 +501,14 @@ class _Scorer:
                          f"discretion may move a rating by {conditions.max_bands} band at most; standard {rule.id} "
                          f"would move {steps} bands, from {computed.value} to {wanted.value}")
             return None
-        triggers = self.discretion_triggers(lowest, domain)
+        triggers = self._discretion_triggers(lowest, domain, computed, wanted)
         if not triggers:
             shown = ", ".join(f"{q.id} at {q.percent:g}%" for q in lowest)
             self.problem(d_loc, "discretion-not-allowed",
                          f"discretion on standard {rule.id} is not allowed: its lowest key question ({shown}) is not "
-                         f"within {conditions.boundary_margin:g} points of a band boundary, one case judged "
-                         f"differently would not change its band, and the sample is larger than "
-                         f"{conditions.small_sample} cases")
+                         f"within {conditions.boundary_margin:g} points of the boundary between {computed.value} and "
+                         f"{wanted.value}, one case judged differently would not move it to {wanted.value}, and the "
+                         f"sample is larger than {conditions.small_sample} cases")
             return None
         return DiscretionDecision(from_=computed, to=wanted, reason=source.discretion.reason, triggers=triggers)
 

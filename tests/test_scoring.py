@@ -742,3 +742,15 @@ def test_standard_rating_agrees_with_its_key_question_bands_when_banding_exact_f
     standard = result.standard("2.1")
     assert [q.band.value for q in standard.key_questions[:2]] == [RI, G]
     assert standard.computed.value == RI and standard.key_questions[0].lowest
+
+
+def test_discretion_counts_only_the_boundary_the_move_crosses():
+    data = standards_data(of=100, yes=100, sample=100)
+    set_kq(data, "2.2", 0, yes=60, of=100)  # 60%: 5 points below Good, 10 above Inadequate
+    with_discretion(data, "2.2", I)
+    _, problems = run(data)
+    problem = only_problem(problems, "discretion-not-allowed")
+    assert "between Requires improvement and Inadequate" in problem.message
+    with_discretion(data, "2.2", G)
+    result, problems = run(data)
+    assert problems == [] and result.standard("2.2").discretion.triggers == ["boundary"]
