@@ -9,10 +9,9 @@ import datetime as dt
 import html as html_lib
 import os
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -22,11 +21,7 @@ from .formatting import RATING_CLASS, anchor, format_percent, month_year, number
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
 from .model import (
     RATING_SCALE,
-    Annex,
-    Domain,
     Inspection,
-    KeyQuestion,
-    PlacedSection,
     RatedInspection,
     RatedStandard,
     Rating,
@@ -34,9 +29,22 @@ from .model import (
     Standard,
     Theme,
 )
+from .view_types import (
+    AnnexView,
+    ContentsEntry,
+    DomainView,
+    KQView,
+    Media,
+    PlacedView,
+    RatingsRow,
+    RecommendationGroupView,
+    RecommendationItem,
+    ReportView,
+    StandardView,
+    ThemeView,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-Media = Literal["screen", "print"]
 
 SECTION_END = "<!--footnotes-->"
 _GENERATED = "@gen:"
@@ -47,136 +55,6 @@ STANDARDS_LAYOUT = [
 ]
 # Full Joint Inspection reports print the contents after the recommendations.
 THEMES_LAYOUT = ["cover", "foreword", "executive_summary", "recommendations", "contents", "themes", "annexes"]
-
-
-# --------------------------------------------------------------------------- view types
-
-
-@dataclass
-class ContentsEntry:
-    target: str
-    label: str
-    level: int
-
-
-@dataclass
-class RecommendationItem:
-    number: int
-    html: Markup
-
-
-@dataclass
-class RecommendationGroupView:
-    addressee: Optional[str]
-    items: list[RecommendationItem]
-
-
-@dataclass
-class KQView:
-    id: str
-    text: str
-    percent: Optional[float]
-    percent_text: str
-    yes: Optional[int]
-    of: Optional[int]
-    lowest: bool
-    footnote: Optional[str]
-    source: Optional[KeyQuestion]
-    prompts: list[dict]
-    band: Optional[Rating] = None
-    row_text: str = ""
-
-
-@dataclass
-class StandardView:
-    anchor: str
-    heading: str
-    source: Standard
-    rated: Optional[RatedStandard]
-    rating: Optional[Rating]
-    rating_class: str
-    statement: str
-    case_based: bool
-    key_questions: list[KQView]
-    chart: Optional[Markup]
-    lowest_note: Optional[str]
-    discretion_text: Optional[Markup]
-    discretion_note: Optional[str] = None
-    table_style: str = "percent"
-    table_stem: Optional[str] = None
-    placed_after: list[Any] = field(default_factory=list)
-
-
-@dataclass
-class PlacedView:
-    anchor: str
-    section: PlacedSection
-
-
-@dataclass
-class DomainView:
-    anchor: str
-    heading: str
-    source: Domain
-    standards: list[StandardView]
-    trailing_sections: list[PlacedView]
-    not_rated: bool = False
-
-
-@dataclass
-class ThemeView:
-    anchor: str
-    number: int
-    heading: str
-    source: Theme
-    percent_text: Optional[str]
-    descriptor: Optional[str]
-    stars: Optional[int]
-    max_stars: int
-    explanation: list[dict]
-    chart: Optional[Markup]
-    name: str = ""
-
-
-@dataclass
-class AnnexView:
-    anchor: str
-    heading: str
-    source: Annex
-    data: list[dict] = field(default_factory=list)
-    rules: Optional[dict] = None
-
-
-@dataclass
-class RatingsRow:
-    kind: Literal["domain", "standard"]
-    label: str
-    rating: Optional[Rating] = None
-    rating_class: str = ""
-    note: Optional[str] = None
-    rating_note: Optional[str] = None
-
-
-@dataclass
-class ReportView:
-    media: Media
-    title: str
-    family: str
-    sections: list[str]
-    published: str
-    fieldwork_started: str
-    score_line: Optional[str]
-    contents: list[ContentsEntry]
-    ratings_rows: list[RatingsRow]
-    recommendations: list[RecommendationGroupView]
-    recommendations_intro: Optional[Markup]
-    summary_parts: list[Any]
-    domains: list[DomainView]
-    themes: list[ThemeView]
-    annexes: list[AnnexView]
-    copyright_year: int
-    created: str
-    colophon: bool
 
 
 # --------------------------------------------------------------------------- building the view
