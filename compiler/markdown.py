@@ -1,7 +1,7 @@
 """Narrative Markdown -> safe HTML fragments (raw HTML off) with footnote placeholders.
 
 Footnotes are cited as `[^key]` and defined once per report (`Inspection.footnotes`), so a
-fragment cannot number them: each citation becomes a placeholder that `render_html` numbers
+fragment cannot number them: each citation becomes a placeholder that `footnotes.py` numbers
 in reading order once the whole report has been rendered.
 """
 from __future__ import annotations

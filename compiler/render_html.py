@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import chart
+from .footnotes import SECTION_END, generated_citation, number_footnotes
 from .formatting import RATING_CLASS, anchor, format_percent, month_year, number_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
 from .model import (
@@ -45,9 +46,6 @@ from .view_types import (
 )
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-SECTION_END = "<!--footnotes-->"
-_GENERATED = "@gen:"
 
 STANDARDS_LAYOUT = [
     "cover", "contents", "front_matter", "foreword", "ratings", "executive_summary", "recommendations",
@@ -136,14 +134,14 @@ def _ratings_rows(rated: RatedInspection) -> list[RatingsRow]:
             # A rating reached through professional discretion says so in a footnote.
             rating_note = None
             if std.discretion and "ratings" in rated.inspection.discretion_notes:
-                rating_note = footnote_placeholder(f"{_GENERATED}discretion:{std.id}")
+                rating_note = generated_citation("discretion", std.id)
             shown.append(RatingsRow(
                 "standard", f"{std.id} {std.name}", std.rating, RATING_CLASS[std.rating], rating_note=rating_note,
             ))
         if shown:
             note = None
             if not domain.counts_to_score:
-                note = footnote_placeholder(f"{_GENERATED}separate:{domain.id}")
+                note = generated_citation("separate", domain.id)
             rows.append(RatingsRow("domain", f"{domain.id}. {domain.name}", note=note))
             rows.extend(shown)
     return rows
@@ -246,7 +244,7 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
         chart_svg = Markup(chart.kq_chart(source.id, name, kqs, rated.rules))
         # A table without percentages marks no lowest figure in bold, so its note says less.
         kind = "lowest-unmarked" if style == "counts-only" else "lowest"
-        lowest_note = footnote_placeholder(f"{_GENERATED}{kind}:{source.id}")
+        lowest_note = generated_citation(kind, source.id)
     return StandardView(
         anchor=anchor("standard", source.id),
         heading=f"{source.id}. {name}",
@@ -261,7 +259,7 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
         lowest_note=lowest_note,
         discretion_text=_discretion_text(rated_std) if rated_std and "standard" in notes else None,
         discretion_note=(
-            footnote_placeholder(f"{_GENERATED}discretion:{source.id}")
+            generated_citation("discretion", source.id)
             if rated_std and rated_std.discretion and "annex" in notes else None
         ),
         table_style=style,
@@ -539,83 +537,6 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
     return view
 
 
-# --------------------------------------------------------------------------- footnotes
-
-
-def _generated_note(key: str, rated: RatedInspection) -> Optional[str]:
-    """Texts of footnotes the renderer adds itself (keys starting with '@gen:')."""
-    kind, _, subject = key[len(_GENERATED):].partition(":")
-    if kind in ("lowest", "lowest-unmarked"):
-        insp = rated.inspection
-        data_annex = next((i for i, a in enumerate(insp.annexes, 1) if a.kind == "inspection-data"), None)
-        has_prompts = any(q.prompts for d in insp.domains for s in d.standards for q in s.key_questions)
-        where = (f" Prompt-level results are in {insp.labels.annex} {data_annex}."
-                 if data_annex and has_prompts else "")
-        marked = ", shown in bold in the table" if kind == "lowest" else ""
-        return f"The standard's rating follows the band of its lowest key-question result{marked}.{where}"
-    if kind == "discretion":
-        std = rated.result.standard(subject)
-        if std is not None and std.discretion is not None:
-            d = std.discretion
-            return (
-                f"The key-question results alone placed standard {std.id} in the ‘{d.from_.value}’ band; the "
-                f"inspection panel used its professional discretion to rate it ‘{d.to.value}’."
-            )
-        return None
-    if kind == "separate":
-        return "This domain is rated separately and does not count towards the overall score or rating."
-    return None
-
-
-def _number_footnotes(document: str, rated: RatedInspection, media: Media) -> str:
-    """Number footnote placeholders in reading order; place the texts for the medium.
-
-    Screen: a superscript link, with the notes listed where the section ends (SECTION_END).
-    Print: the note text inline as a `float: footnote` element at its first citation.
-    """
-    texts = rated.inspection.footnotes
-    numbers: dict[str, int] = {}
-    pending: list[int] = []
-    bodies: dict[int, str] = {}
-
-    def note_html(key: str) -> str:
-        text = _generated_note(key, rated) if key.startswith(_GENERATED) else texts.get(key)
-        if text is None:
-            return html_lib.escape(f"[missing footnote: {key}]")
-        return FOOTNOTE_REF.sub("", render_inline(text))
-
-    out, pos = [], 0
-    pattern = re.compile(FOOTNOTE_REF.pattern + "|" + re.escape(SECTION_END))
-    for match in pattern.finditer(document):
-        out.append(document[pos:match.start()])
-        pos = match.end()
-        if match.group(0) == SECTION_END:
-            if pending and media == "screen":
-                items = "".join(
-                    f'<li id="fn-{n}" value="{n}">{bodies[n]} '
-                    f'<a class="fn-back" href="#fnref-{n}" aria-label="Back to reference {n}">↩</a></li>'
-                    for n in pending
-                )
-                out.append(f'<aside class="footnotes" aria-label="Footnotes"><ol>{items}</ol></aside>')
-            pending = []
-            continue
-        key = html_lib.unescape(match.group(1))
-        if key in numbers:
-            n = numbers[key]
-            out.append(f'<sup class="fnref"><a href="#fn-{n}">{n}</a></sup>' if media == "screen"
-                       else f'<sup class="fnref">{n}</sup>')
-            continue
-        n = numbers[key] = len(numbers) + 1
-        bodies[n] = note_html(key)
-        pending.append(n)
-        if media == "screen":
-            out.append(f'<sup class="fnref" id="fnref-{n}"><a href="#fn-{n}" aria-describedby="fn-{n}">{n}</a></sup>')
-        else:
-            out.append(f'<span class="footnote">{bodies[n]}</span>')
-    out.append(document[pos:])
-    return "".join(out)
-
-
 # --------------------------------------------------------------------------- Jinja
 
 
@@ -663,4 +584,4 @@ def render_html(rated: RatedInspection, *, media: Media = "screen") -> str:
     view = build_view(rated, media)
     template = _environment().get_template("report.html.j2")
     document = template.render(r=rated, i=rated.inspection, v=view, media=media)
-    return _number_footnotes(document, rated, media)
+    return number_footnotes(document, rated, media)

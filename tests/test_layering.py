@@ -24,16 +24,17 @@ STAGE = {
     "scoring": 4, "ratings_json": 4,
     "pipeline": 5,
     "markdown": 6, "chart": 6, "fetch": 6, "output": 6, "formatting": 6, "view_types": 6,
-    "render_html": 7,
-    "render_pdf": 8,
-    "build": 9, "scaffold": 9,
-    "serve": 10,
-    "cli": 11,
-    "__main__": 12,
+    "footnotes": 7,
+    "render_html": 8,
+    "render_pdf": 9,
+    "build": 10, "scaffold": 10,
+    "serve": 11,
+    "cli": 12,
+    "__main__": 13,
 }
 CORE = ["diagnostics", "source", "model", "placeholders", "schema", "validate", "ruleset", "scoring", "ratings_json",
         "pipeline"]
-RENDERING = {"markdown", "chart", "formatting", "view_types", "render_html", "render_pdf", "fetch", "output", "build", "scaffold", "serve", "cli"}
+RENDERING = {"markdown", "chart", "formatting", "view_types", "footnotes", "render_html", "render_pdf", "fetch", "output", "build", "scaffold", "serve", "cli"}
 RENDERING_LIBRARIES = {"jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "weasyprint"}
 # Third-party libraries and the only modules that may import them.
 OWNERS = {
@@ -151,7 +152,7 @@ def test_core_knows_nothing_of_rendering(module):
     assert not libraries(tree) & RENDERING_LIBRARIES
 
 
-@pytest.mark.parametrize("module", ["markdown", "chart", "formatting", "view_types", "render_html"])
+@pytest.mark.parametrize("module", ["markdown", "chart", "formatting", "view_types", "footnotes", "render_html"])
 def test_html_rendering_never_loads_rates_writes_or_lays_out_pdfs(module):
     forbidden = {"source", "validate", "scoring", "pipeline", "output", "render_pdf", "build", "serve", "cli"}
     assert not own_imports(_module_tree(module)) & forbidden
