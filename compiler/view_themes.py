@@ -1,0 +1,52 @@
+"""The themed reports' sections of the view: each theme with its score, stars, chart and numbered
+explanation."""
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from . import chart
+from .formatting import anchor, format_percent
+from .model import RatedInspection, Theme
+from .view_types import ThemeView
+
+
+def _explanation(theme: Theme) -> list[dict]:
+    parts = []
+    for p_index, part in enumerate(theme.explanation, start=1):
+        blocks, para = [], 0
+        for block in part.paragraphs:
+            number = None
+            if hasattr(block, "text") or hasattr(block, "file"):
+                para += 1
+                number = f"{p_index}.{para}."
+            blocks.append({"number": number, "block": block})
+        parts.append({"heading": f"{p_index}. {part.title}", "blocks": blocks})
+    return parts
+
+
+def theme_views(rated: RatedInspection) -> list[ThemeView]:
+    rules, result = rated.rules, rated.result
+    max_stars = max((b.stars for b in rules.theme_bands), default=4)
+    views = []
+    for number, theme in enumerate(rated.inspection.themes, start=1):
+        rule = next((t for t in rules.themes if t.id == theme.id), None)
+        rated_theme = result.theme(theme.id)
+        name = theme.title or (rated_theme.name if rated_theme else (rule.name if rule else theme.id))
+        percent = rated_theme.percent if rated_theme else None
+        descriptor = rated_theme.descriptor if rated_theme else theme.descriptor
+        views.append(ThemeView(
+            anchor=anchor("theme", number),
+            number=number,
+            heading=f"Theme {number}: {name}",
+            source=theme,
+            percent_text=format_percent(percent) if percent is not None else None,
+            descriptor=descriptor.value if descriptor else None,
+            stars=rated_theme.stars if rated_theme else None,
+            max_stars=max_stars,
+            explanation=_explanation(theme),
+            chart=(Markup(chart.theme_chart(name, percent, descriptor.value if descriptor else None, rules))
+                   if percent is not None else None),
+            name=name,
+        ))
+    return views
+
