@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from compiler.build import build_inspection
 from compiler.pipeline import compile_inspection
-from compiler.render_html import build_view
+from compiler.view import build_view
 from helpers import contents_number, pdf_outline
 
 ROOT = Path(__file__).resolve().parent.parent

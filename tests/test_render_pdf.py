@@ -7,8 +7,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from compiler.render_html import TEMPLATES_DIR, build_view, render_html
+from compiler.render_html import TEMPLATES_DIR, render_html
 from compiler.render_pdf import render_pdf
+from compiler.view import build_view
 from helpers import contents_number, pdf_outline
 from test_render_support import fixture_rated
 
