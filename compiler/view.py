@@ -90,7 +90,7 @@ def _recommendations(insp: Inspection) -> tuple[list[RecommendationGroupView], O
     return groups, Markup(render_block(intro))
 
 
-def _contents(rated: RatedInspection, sections: list[str], view: "ReportView") -> list[ContentsEntry]:
+def _contents(rated: RatedInspection, sections: list[str], view: ReportView) -> list[ContentsEntry]:
     insp, labels = rated.inspection, rated.inspection.labels
     fixed = {
         "foreword": labels.foreword,
@@ -182,4 +182,3 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
     )
     view.contents = _contents(rated, sections, view)
     return view
-

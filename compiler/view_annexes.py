@@ -107,4 +107,3 @@ def annex_views(rated: RatedInspection, domains: list[DomainView]) -> list[Annex
             view.rules = _rules_annex(rated)
         views.append(view)
     return views
-

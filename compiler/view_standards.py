@@ -191,4 +191,3 @@ def domain_views(rated: RatedInspection) -> list[DomainView]:
             domain, standards, trailing, not_rated,
         ))
     return views
-

@@ -49,4 +49,3 @@ def theme_views(rated: RatedInspection) -> list[ThemeView]:
             name=name,
         ))
     return views
-
