@@ -147,6 +147,7 @@ def _score_line(rated: RatedInspection) -> Optional[str]:
 
 
 def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
+    """Everything the templates show for one report and medium."""
     insp = rated.inspection
     meta = insp.meta
     groups, intro = _recommendations(insp)

@@ -95,6 +95,7 @@ def _rules_annex(rated: RatedInspection) -> dict:
 
 
 def annex_views(rated: RatedInspection, domains: list[DomainView]) -> list[AnnexView]:
+    """Each annex with its numbered heading; the inspection-data and rules annexes with their tables."""
     insp = rated.inspection
     themes = rated.rules.family == "themes"
     views = []

@@ -15,6 +15,7 @@ from .view_types import DomainView, KQView, PlacedView, RatingsRow, StandardView
 
 
 def ratings_rows(rated: RatedInspection) -> list[RatingsRow]:
+    """The ratings table: each domain's row, then its standards' rows, in the rules' order."""
     rules, result = rated.rules, rated.result
     rows: list[RatingsRow] = []
     for domain in rules.domains:
@@ -169,6 +170,7 @@ def _domain_heading(domain_id: str, name: str, prefix: str) -> str:
 
 
 def domain_views(rated: RatedInspection) -> list[DomainView]:
+    """Each domain of the report with its standards and the sections placed among them."""
     insp = rated.inspection
     views = []
     for domain in insp.domains:

@@ -25,6 +25,7 @@ def _explanation(theme: Theme) -> list[dict]:
 
 
 def theme_views(rated: RatedInspection) -> list[ThemeView]:
+    """Each theme, numbered in report order, with its score, descriptor, stars and chart."""
     rules, result = rated.rules, rated.result
     max_stars = max((b.stars for b in rules.theme_bands), default=4)
     views = []
