@@ -13,7 +13,8 @@ from typing import Iterable
 from .diagnostics import Diagnostics, Span
 from .output import write_atomic
 from .pipeline import compile_inspection
-from .render_html import TEMPLATES_DIR, render_html
+from .render_html import render_html
+from .resources import TEMPLATES_DIR
 from .ratings_json import result_to_json
 from .validate import inspection_entry
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ALLOWED_ROOTS = (PROJECT_ROOT / "templates", PROJECT_ROOT / "fonts")
+from .resources import FONTS_DIR, TEMPLATES_DIR
+
+ALLOWED_ROOTS = (TEMPLATES_DIR, FONTS_DIR)
 
 
 class FetchRefused(ValueError):

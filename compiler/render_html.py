@@ -8,7 +8,6 @@ from __future__ import annotations
 import html as html_lib
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -18,10 +17,10 @@ from .footnotes import SECTION_END, number_footnotes
 from .formatting import RATING_CLASS, format_percent, number_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
 from .model import RatedInspection
+from .resources import TEMPLATES_DIR
 from .view import build_view
 from .view_types import Media
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 def _md(text: Optional[str]) -> Markup:

@@ -27,7 +27,7 @@ import watchfiles
 
 from .build import build_inspection
 from .diagnostics import Diagnostics
-from .render_html import TEMPLATES_DIR
+from .resources import TEMPLATES_DIR
 from .ruleset import RULES_DIR
 from .validate import inspection_entry
 

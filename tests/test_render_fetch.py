@@ -6,9 +6,8 @@ import base64
 import pytest
 
 from compiler.fetch import ALLOWED_ROOTS, FetchRefused, fetch, resolve_allowed
-from compiler.render_html import TEMPLATES_DIR
+from compiler.resources import FONTS_DIR, TEMPLATES_DIR
 
-FONTS_DIR = TEMPLATES_DIR.parent / "fonts"
 
 
 def test_reads_project_fonts_and_templates():

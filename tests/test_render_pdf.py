@@ -7,7 +7,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from compiler.render_html import TEMPLATES_DIR, render_html
+from compiler.render_html import render_html
+from compiler.resources import TEMPLATES_DIR
 from compiler.render_pdf import render_pdf
 from compiler.view import build_view
 from helpers import contents_number, pdf_outline

@@ -1,0 +1,29 @@
+"""A wheel carries everything a build needs: templates and fonts are mapped into the package."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import compiler.resources as resources
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_every_template_and_font_file_is_package_data():
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    for package, folder in (("compiler.templates", "templates"), ("compiler.fonts", "fonts")):
+        assert package in setuptools["packages"]
+        assert setuptools["package-dir"][package] == folder
+        shipped = {p for pattern in setuptools["package-data"][package] for p in (ROOT / folder).glob(pattern)}
+        every = {p for p in (ROOT / folder).rglob("*") if p.is_file()}
+        assert every and every <= shipped, sorted(str(p.relative_to(ROOT)) for p in every - shipped)
+
+
+def test_resources_prefer_the_checkout_and_fall_back_to_the_packaged_copy(tmp_path, monkeypatch):
+    assert resources.TEMPLATES_DIR == ROOT / "templates" and resources.FONTS_DIR == ROOT / "fonts"
+    package = tmp_path / "site-packages" / "compiler"
+    (package / "templates").mkdir(parents=True)
+    monkeypatch.setattr(resources, "_PACKAGE", package)
+    assert resources._project_dir("templates") == package / "templates"
+    (tmp_path / "site-packages" / "templates").mkdir()
+    assert resources._project_dir("templates") == tmp_path / "site-packages" / "templates"
