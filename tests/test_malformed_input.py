@@ -1,0 +1,63 @@
+"""Malformed sources: each mistake is one positioned diagnostic, never an exception or exit 3.
+
+Every case edits a copy of the minimal fixture and names the error code it expects and a piece
+of text on the line where the diagnostic must point (in the edited inspection.yaml).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.pipeline import compile_inspection
+from helpers import line_of, minimal_copy
+
+KQ = '{id: "2.1.1", yes: 6, of: 6}'
+
+# (case id, text replaced, replacement, expected error code, text on the expected line)
+SOURCE_CASES = [
+    ("nul-byte", "area: Riverside", "area: River\x00side", "yaml-character", "area: River"),
+    ("bell", "area: Riverside", "area: River\x07side", "yaml-character", "area: River"),
+    ("lone-surrogate", "area: Riverside", 'area: "River\\ud800side"', "yaml-character", "area: "),
+    ("surrogate-key", "area: Riverside", 'area: Riverside\n  "\\udc00": x', "yaml-character", '"\\udc00"'),
+    ("deep-flow", "area: Riverside", "area: " + "[" * 500 + "]" * 500, "yaml-depth", "area: [[["),
+    ("deep-block", "  area: Riverside", "  area:\n" + "".join("  " * (i + 2) + f"k{i}:\n" for i in range(60)),
+     "yaml-depth", "  k38:"),
+    ("digits-past-python-limit", KQ, '{id: "2.1.1", yes: 6, of: ' + "9" * 5000 + "}", "yaml-value", "yes: 6, of: 999"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "code", "needle"), [c[1:] for c in SOURCE_CASES],
+                         ids=[c[0] for c in SOURCE_CASES])
+def test_malformed_source_is_one_positioned_error(tmp_path, old, new, code, needle):
+    entry = minimal_copy(tmp_path, "riverside", old, new)
+    compiled = compile_inspection(entry.parent)
+    found = [(d.code, d.span.line) for d in compiled.diagnostics if d.span.path == str(entry)]
+    assert (code, line_of(entry, needle)) in found, compiled.diagnostics.sorted()
+    assert all(d.span.line >= 1 and d.span.column >= 1 for d in compiled.diagnostics)
+
+
+def test_yaml_numbers_are_read_as_yaml_1_2(tmp_path):
+    """`010` is ten, not octal eight; `1:30` is text, not ninety (YAML 1.1 sexagesimal)."""
+    entry = minimal_copy(tmp_path, "riverside", KQ, '{id: "2.1.1", yes: 010, of: 010}')
+    compiled = compile_inspection(entry.parent)
+    assert compiled.rated is not None, compiled.diagnostics.sorted()
+    question = compiled.rated.result.standard("2.1").key_questions[0]
+    assert (question.yes, question.of) == (10, 10)
+    entry = minimal_copy(tmp_path, "sexagesimal", "cases: 6", "cases: 1:30")
+    [error] = compile_inspection(entry.parent).diagnostics.errors
+    assert error.code == "wrong-type" and error.span.line == line_of(entry, "cases: 1:30")
+
+
+@pytest.mark.parametrize("command", ["validate", "rate"])
+@pytest.mark.parametrize(("old", "new", "code", "needle"), [c[1:] for c in SOURCE_CASES[:5]],
+                         ids=[c[0] for c in SOURCE_CASES[:5]])
+def test_cli_reports_malformed_source_with_exit_1(tmp_path, monkeypatch, command, old, new, code, needle):
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("INSPECTION_DEBUG", raising=False)
+    entry = minimal_copy(tmp_path, "riverside", old, new)
+    result = CliRunner().invoke(main, [command, str(entry.parent)])
+    assert result.exit_code == 1, result.output
+    assert re.search(rf":{line_of(entry, needle)}:\d+: error: ", result.output)
