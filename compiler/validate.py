@@ -206,10 +206,9 @@ def _describe_value(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    return repr(value)
+    shown = value if isinstance(value, str) else repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return repr(shown) if isinstance(value, str) else shown
 
 
 def _describe_branch(tag: str, tp: Any) -> str:
@@ -231,6 +230,7 @@ _EXPECTED = {
     "int_from_float": "a whole number",
     "float_type": "a number",
     "float_parsing": "a number",
+    "finite_number": "a finite number",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "list_type": "a list",
@@ -241,6 +241,14 @@ _EXPECTED = {
     "date_parsing": "a date as YYYY-MM-DD",
     "date_from_datetime_parsing": "a date as YYYY-MM-DD",
     "date_from_datetime_inexact": "a date as YYYY-MM-DD",
+}
+
+
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+    "less_than_equal": "at most",
+    "less_than": "less than",
 }
 
 
@@ -294,9 +302,9 @@ def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: 
         description = (trace.field.description or "").rstrip(".") if trace.field else ""
         detail = f" (expected {description[0].lower()}{description[1:]})" if description else ""
         diagnostics.error("invalid-value", f"invalid {key} {_describe_value(value)}{detail}", source.span(loc))
-    elif kind in ("greater_than_equal", "greater_than"):
-        bound = ctx.get("ge", ctx.get("gt"))
-        word = "at least" if kind == "greater_than_equal" else "more than"
+    elif kind in _BOUNDS:
+        bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        word = _BOUNDS[kind]
         diagnostics.error(
             "invalid-value", f"{key} must be {word} {bound} (got {_describe_value(value)})", source.span(loc)
         )

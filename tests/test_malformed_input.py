@@ -28,9 +28,26 @@ SOURCE_CASES = [
     ("digits-past-python-limit", KQ, '{id: "2.1.1", yes: 6, of: ' + "9" * 5000 + "}", "yaml-value", "yes: 6, of: 999"),
 ]
 
+# Values of the right shape but the wrong kind or range: errors, never quietly converted.
+MODEL_CASES = [
+    ("bool-as-count", KQ, '{id: "2.1.1", yes: true, of: 6}', "wrong-type", "yes: true"),
+    ("bool-as-cases", "cases: 6", "cases: false", "wrong-type", "cases: false"),
+    ("quoted-count", KQ, '{id: "2.1.1", yes: "6", of: 6}', "wrong-type", 'yes: "6"'),
+    ("float-count", KQ, '{id: "2.1.1", yes: 6.0, of: 6}', "wrong-type", "yes: 6.0"),
+    ("nan-percent", KQ, '{id: "2.1.1", percent: .nan}', "wrong-type", "percent: .nan"),
+    ("bool-percent", KQ, '{id: "2.1.1", percent: true}', "wrong-type", "percent: true"),
+    ("huge-year", "  area: Riverside", "  area: Riverside\n  copyright_year: 99999999999999999999",
+     "invalid-value", "copyright_year:"),
+    ("negative-breakdown", "cases: 6", "cases: 6\n      breakdown: {court: -1}", "invalid-value", "breakdown:"),
+    ("layout-twice", "status: draft", "status: draft\nlayout: [cover, domains, cover]", "invalid-value", "layout:"),
+    ("emphasis-row-missing", "  body:\n    - file: narrative/foreword.md",
+     "  body:\n    - file: narrative/foreword.md\n    - table: {rows: [[a, b]], emphasis_rows: [3]}",
+     "invalid-value", "emphasis_rows"),
+]
 
-@pytest.mark.parametrize(("old", "new", "code", "needle"), [c[1:] for c in SOURCE_CASES],
-                         ids=[c[0] for c in SOURCE_CASES])
+
+@pytest.mark.parametrize(("old", "new", "code", "needle"), [c[1:] for c in SOURCE_CASES + MODEL_CASES],
+                         ids=[c[0] for c in SOURCE_CASES + MODEL_CASES])
 def test_malformed_source_is_one_positioned_error(tmp_path, old, new, code, needle):
     entry = minimal_copy(tmp_path, "riverside", old, new)
     compiled = compile_inspection(entry.parent)
@@ -61,3 +78,11 @@ def test_cli_reports_malformed_source_with_exit_1(tmp_path, monkeypatch, command
     result = CliRunner().invoke(main, [command, str(entry.parent)])
     assert result.exit_code == 1, result.output
     assert re.search(rf":{line_of(entry, needle)}:\d+: error: ", result.output)
+
+
+def test_range_and_finite_messages_name_the_limit(tmp_path):
+    entry = minimal_copy(tmp_path, "riverside", KQ, '{id: "2.1.1", percent: .inf}',
+                         append="")
+    entry.write_text(entry.read_text().replace("  area: Riverside", "  area: Riverside\n  copyright_year: 12345"))
+    messages = sorted(d.message for d in compile_inspection(entry.parent).diagnostics.errors)
+    assert messages == ["copyright_year must be at most 9999 (got 12345)", "expected a finite number (got inf)"]
