@@ -16,6 +16,7 @@ from .source import Loc, SourceFile, load_yaml, text_span
 
 ENTRY_FILE = "inspection.yaml"
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def inspection_entry(path: Path | str) -> Path:
@@ -95,17 +96,24 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     if ".." in relative.parts:
         diagnostics.error("file-outside", f"'{name}' leaves the inspection folder ('..' is not allowed)", span)
         return None
+    if _CONTROL.search(name):
+        diagnostics.error("file-missing", f"file name {name!r} holds a control character", span)
+        return None
     path = folder / relative
-    root = folder.resolve()
     try:
-        path.resolve().relative_to(root)
-    except ValueError:
+        inside = path.resolve().is_relative_to(folder.resolve())
+        exists, is_file = path.exists(), path.is_file()
+    except (OSError, RuntimeError) as exc:  # a name too long, a link loop (RuntimeError before Python 3.13)
+        reason = getattr(exc, "strerror", None) or "a link that leads back to itself"
+        diagnostics.error("file-unreadable", f"cannot read '{name}' ({reason})", span)
+        return None
+    if not inside:
         diagnostics.error("file-outside", f"'{name}' leads outside the inspection folder (through a link)", span)
         return None
-    if not path.exists():
+    if not exists:
         diagnostics.error("file-missing", f"file not found: {name}", span, f"looked for {path}")
         return None
-    if not path.is_file():
+    if not is_file:
         diagnostics.error("file-missing", f"'{name}' is not a file", span)
         return None
     try:
@@ -419,10 +427,11 @@ def _check_footnotes(
                 undefined(text, source.span(loc))
             continue
         search_from = raw.offset(text_span(source, loc))
+        in_note = len(loc) == 2 and loc[0] == "footnotes"
         for match in _FOOTNOTE_REF.finditer(text):
             key = match.group(1)
-            used.add(key)
-            if key in defined:
+            if key in defined and not in_note:
+                used.add(key)
                 continue
             found = raw.text.find(match.group(0), search_from)
             if found < 0:
@@ -430,7 +439,16 @@ def _check_footnotes(
             else:
                 span = raw.span_at(str(source.path), found)
                 search_from = found + len(match.group(0))
-            undefined(key, span)
+            if in_note:  # the renderer drops it: notes are not numbered inside notes
+                diagnostics.error(
+                    "footnote-in-footnote",
+                    f"footnote '{loc[1]}' cites [^{key}]; a footnote's text cannot cite a footnote",
+                    span,
+                    "write the other note's words here, or cite both from the text",
+                )
+            else:
+                used.add(key)
+                undefined(key, span)
     for markdown in markdown_files.values():
         for match in _FOOTNOTE_REF.finditer(markdown.data):
             key = match.group(1)

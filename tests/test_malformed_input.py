@@ -5,6 +5,7 @@ of text on the line where the diagnostic must point (in the edited inspection.ya
 """
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -86,3 +87,29 @@ def test_range_and_finite_messages_name_the_limit(tmp_path):
     entry.write_text(entry.read_text().replace("  area: Riverside", "  area: Riverside\n  copyright_year: 12345"))
     messages = sorted(d.message for d in compile_inspection(entry.parent).diagnostics.errors)
     assert messages == ["copyright_year must be at most 9999 (got 12345)", "expected a finite number (got inf)"]
+
+
+FOREWORD = "    - file: narrative/foreword.md"
+
+
+@pytest.mark.parametrize(("name", "prepare", "message"), [
+    ("loop.md", lambda md: md.symlink_to(md), "cannot read 'narrative/loop.md'"),
+    ("a" * 300 + ".md", None, "cannot read 'narrative/aaa"),
+    ('fore\\0word.md"', None, "holds a control character"),
+    ("pipe.md", lambda md: os.mkfifo(md), "'narrative/pipe.md' is not a file"),
+], ids=["symlink-loop", "name-too-long", "nul-in-name", "fifo"])
+def test_unusable_markdown_file_is_an_error_at_its_name(tmp_path, name, prepare, message):
+    quote = '"' if name.endswith('"') else ""
+    entry = minimal_copy(tmp_path, "riverside", FOREWORD, f"    - file: {quote}narrative/{name}")
+    if prepare:
+        prepare(entry.parent / "narrative" / name)
+    [error] = compile_inspection(entry.parent).diagnostics.errors
+    assert message in error.message
+    assert (error.span.path, error.span.line) == (str(entry), line_of(entry, "- file: "))
+
+
+def test_a_footnote_citing_a_footnote_is_an_error_at_the_citation(tmp_path):
+    entry = minimal_copy(tmp_path, "riverside", "board: The board meets", "board: See[^board]. The board meets")
+    [error] = compile_inspection(entry.parent).diagnostics.errors
+    assert error.code == "footnote-in-footnote" and "'board' cites [^board]" in error.message
+    assert (error.span.line, error.span.column) == (line_of(entry, "board: See"), len("  board: See") + 1)
