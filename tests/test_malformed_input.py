@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from compiler.cli import main
 from compiler.pipeline import compile_inspection
-from helpers import line_of, minimal_copy
+from helpers import MINIMAL, line_of, minimal_copy
 
 KQ = '{id: "2.1.1", yes: 6, of: 6}'
 
@@ -113,3 +116,63 @@ def test_a_footnote_citing_a_footnote_is_an_error_at_the_citation(tmp_path):
     [error] = compile_inspection(entry.parent).diagnostics.errors
     assert error.code == "footnote-in-footnote" and "'board' cites [^board]" in error.message
     assert (error.span.line, error.span.column) == (line_of(entry, "board: See"), len("  board: See") + 1)
+
+
+# --------------------------------------------------------------------------- fuzzing the minimal fixture
+
+_LINES = (MINIMAL / "inspection.yaml").read_text(encoding="utf-8").splitlines()
+_ODD_SCALARS = ["", "~", "true", "no", "-1", "1e400", "99999999999999999999", "010", "1:30", "[", "{a: b}", "[]",
+                '"\\ud800"', '"\\0"', ".nan", "&a x", "*a", "!!python/object x", "2023-02-30", "|", "- x", "x: y",
+                "'", "[^nope]", "[[placeholder: x]]", "Not rated", "../x.md", "\ufeff", "5.5"]
+_line = st.integers(0, len(_LINES) - 1)
+_MUTATION = st.one_of(
+    st.tuples(st.just("delete"), _line),
+    st.tuples(st.just("duplicate"), _line),
+    st.tuples(st.just("swap"), _line, _line),
+    st.tuples(st.just("scalar"), _line, st.one_of(st.sampled_from(_ODD_SCALARS), st.text(max_size=6))),
+    st.tuples(st.just("indent"), _line, st.integers(-4, 4)),
+)
+
+
+def _mutate(lines: list[str], mutation: tuple) -> list[str]:
+    lines = list(lines)
+    if not lines:
+        return lines
+    kind, i = mutation[0], mutation[1] % len(lines)
+    if kind == "delete":
+        del lines[i]
+    elif kind == "duplicate":
+        lines.insert(i, lines[i])
+    elif kind == "swap":
+        j = mutation[2] % len(lines)
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == "scalar":  # the value after 'key: ' or '- ', else the whole line
+        line = lines[i]
+        cut = line.find(": ") + 2 if ": " in line else line.find("- ") + 2 if "- " in line else 0
+        lines[i] = line[:cut] + mutation[2]
+    else:
+        depth = len(lines[i]) - len(lines[i].lstrip())
+        lines[i] = " " * max(0, depth + mutation[2]) + lines[i].lstrip()
+    return lines
+
+
+def test_mutated_minimal_fixture_never_raises_and_every_diagnostic_is_positioned(tmp_path):
+    folder = tmp_path / "riverside"
+    shutil.copytree(MINIMAL, folder)
+    entry = folder / "inspection.yaml"
+
+    @settings(max_examples=200, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(_MUTATION, min_size=1, max_size=4))
+    def check(mutations):
+        lines = _LINES
+        for mutation in mutations:
+            lines = _mutate(lines, mutation)
+        entry.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+        compiled = compile_inspection(folder)
+        for diagnostic in compiled.diagnostics:
+            span = diagnostic.span
+            assert span.path and span.line >= 1 and span.column >= 1, diagnostic
+            diagnostic.format().encode("utf-8")  # printable: no lone surrogates in messages
+
+    check()
