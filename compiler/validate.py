@@ -117,7 +117,7 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
         diagnostics.error("file-missing", f"'{name}' is not a file", span)
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark would hide a first heading
     except UnicodeDecodeError as exc:
         diagnostics.error("file-encoding", f"'{name}' is not UTF-8 text ({exc.reason})", span)
         return None

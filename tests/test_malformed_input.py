@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from compiler.cli import main
 from compiler.pipeline import compile_inspection
+from compiler.validate import load_inspection
 from helpers import MINIMAL, line_of, minimal_copy
 
 KQ = '{id: "2.1.1", yes: 6, of: 6}'
@@ -176,3 +177,14 @@ def test_mutated_minimal_fixture_never_raises_and_every_diagnostic_is_positioned
             diagnostic.format().encode("utf-8")  # printable: no lone surrogates in messages
 
     check()
+
+
+def test_a_byte_order_mark_is_not_part_of_a_markdown_file(tmp_path):
+    """Editors on Windows may save one; left in, it would turn a first heading into a paragraph."""
+    entry = minimal_copy(tmp_path, "riverside")
+    (entry.parent / "narrative" / "foreword.md").write_bytes(b"\xef\xbb\xbf# Why it matters [^nope]\r\n\r\nText.\r\n")
+    [error] = compile_inspection(entry.parent).diagnostics.errors
+    assert error.code == "footnote-undefined"
+    assert (error.span.line, error.span.column) == (1, len("# Why it matters ") + 1)
+    _, _, sources = load_inspection(entry.parent)
+    assert sources[1].data.startswith("# Why it matters")
