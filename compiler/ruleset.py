@@ -67,7 +67,7 @@ class OverallBand(_Rules):
 
 class OverallBands(_Rules):
     max: int = Field(ge=1, description="The maximum score these bands were published for (36).")
-    bands: list[OverallBand]
+    bands: list[OverallBand] = Field(min_length=1)
     other_maxima: Literal["proportional"] = Field(
         "proportional", description="How bands apply to another maximum (an assumption, see `assumption`)."
     )

@@ -164,9 +164,11 @@ def test_format_must_be_the_whole_number_1(tmp_path, value):
     ("  small_sample: 5\n", "  small_sample: -1\n"),
     ("  boundary_margin: 5\n", "  boundary_margin: .nan\n"),
     ("  value: 5\n", "  value: -5\n"),
+    ("  bands:\n  - min: 31\n    rating: Outstanding\n  - min: 19\n    rating: Good\n  - min: 7\n"
+     "    rating: Requires improvement\n  - min: 0\n    rating: Inadequate\n", "  bands: []\n"),
 ], ids=["band-infinite", "band-over-100", "negative-points", "overall-max-0", "negative-sample", "nan-margin",
-        "negative-min-cases"])
-def test_numbers_out_of_range_are_refused_at_their_line(tmp_path, old, new):
+        "negative-min-cases", "no-overall-bands"])
+def test_values_out_of_range_are_refused_at_their_line(tmp_path, old, new):
     path = broken(tmp_path, old, new)
     errors = refused(path)
     assert errors[0].code == "rules-schema"
