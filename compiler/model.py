@@ -11,7 +11,8 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, Strict as StrictType, Tag, field_validator, model_validator
+from pydantic import AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Strict as StrictType
 from pydantic.json_schema import SkipJsonSchema
 
 

@@ -75,7 +75,9 @@ class OverallBands(_Rules):
 
 
 class Discretion(_Rules):
-    boundary_margin: float = Field(5, ge=0, allow_inf_nan=False, description="Lowest % within this many points of a band boundary.")
+    boundary_margin: float = Field(
+        5, ge=0, allow_inf_nan=False, description="Lowest % within this many points of a band boundary."
+    )
     boundary_inclusive: bool = True
     one_case_change: bool = Field(True, description="Allowed where one case judged differently changes the band.")
     small_sample: int = Field(5, ge=0, description="Allowed where the sample or sub-sample has at most this many cases.")
