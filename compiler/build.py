@@ -1,7 +1,8 @@
 """Inspection folder -> files in build/<slug>/: ratings.json, <slug>.html and <slug>.pdf.
 
-Everything is rendered in memory first and written only when the inspection has no errors,
-so a failed build leaves the previous outputs in place.
+Everything is rendered in memory first and written only when the inspection has no errors, all
+files staged before any replaces its previous version, so a failed build (invalid source, a
+renderer error, an unwritable output folder) leaves the previous outputs in place.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .diagnostics import Diagnostics, Span
-from .output import write_atomic
+from .output import write_all_atomic
 from .pipeline import compile_inspection
 from .render_html import render_html
 from .resources import TEMPLATES_DIR
@@ -68,6 +69,11 @@ def build_inspection(
     for message in dict.fromkeys(warnings):  # WeasyPrint repeats some warnings per element
         result.diagnostics.warning("pdf-render", f"PDF renderer: {message}", entry)
     target = Path(out_dir) / compiled.slug
-    for name, data in rendered.items():
-        result.outputs.append(write_atomic(target / name, data))
+    try:
+        result.outputs = write_all_atomic({target / name: data for name, data in rendered.items()})
+    except OSError as exc:  # nothing was replaced: the previous outputs stay as they were
+        where = Path(exc.filename) if exc.filename else target
+        reason = exc.strerror or str(exc)
+        result.diagnostics.error("output-unwritable", f"cannot write the outputs here ({reason}); nothing was written",
+                                 Span(str(where)))
     return result

@@ -79,6 +79,12 @@ class InspectionGroup(click.Group):
             ctx.exit(EXIT_INTERNAL)
 
 
+def _refuse_other_files(path: Path, raw: str) -> None:
+    """A PATH that is a file must be YAML: anything else (a PDF, /dev/null) is a usage mistake."""
+    if path.exists() and not path.is_dir() and path.suffix not in (".yaml", ".yml"):
+        raise click.BadParameter(f"'{raw}' is neither an inspection folder nor a .yaml file", param_hint="'PATH'")
+
+
 def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
     """Expand each PATH: an inspection folder, its inspection.yaml, or a folder of inspections."""
     from .validate import ENTRY_FILE
@@ -86,6 +92,7 @@ def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
+        _refuse_other_files(path, raw)
         if path.is_dir() and not (path / ENTRY_FILE).exists():
             children = sorted(p.parent for p in path.glob(f"*/{ENTRY_FILE}"))
             if not children:
@@ -102,6 +109,7 @@ def _one_inspection(raw: str) -> Path:
     from .validate import ENTRY_FILE
 
     path = Path(raw)
+    _refuse_other_files(path, raw)
     if path.is_dir() and not (path / ENTRY_FILE).exists():
         children = sorted(p.parent.name for p in path.glob(f"*/{ENTRY_FILE}"))
         if children:
@@ -110,6 +118,12 @@ def _one_inspection(raw: str) -> Path:
                                      param_hint="'PATH'")
         raise click.BadParameter(f"no {ENTRY_FILE} in '{raw}'", param_hint="'PATH'")
     return path
+
+
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("an empty path; give a folder or file name")
+    return value
 
 
 # --------------------------------------------------------------------------- commands
@@ -204,7 +218,7 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
-              help="Output folder; each inspection goes to OUT/<slug>/.")
+              callback=_not_empty, help="Output folder; each inspection goes to OUT/<slug>/.")
 @click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]), default="all",
               show_default=True, help="Which documents to write (ratings.json is always written).")
 def build(paths: tuple[str, ...], out_dir: str, output_format: str) -> None:
@@ -288,7 +302,7 @@ def serve(path: str, port: int, open_browser: bool) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--out", type=click.Path(dir_okay=False), metavar="FILE", callback=_not_empty,
               help="Write the schema to FILE instead of printing it.")
 def schema(out: str | None) -> None:
     """Print the JSON Schema of inspection.yaml, for editor completion and checking."""
@@ -301,5 +315,9 @@ def schema(out: str | None) -> None:
         return
     from .output import write_atomic
 
-    write_atomic(out, text)
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise click.BadParameter(f"cannot write '{out}' ({reason}); nothing was written", param_hint="'--out'")
     echo(f"Wrote {out}", err=True)

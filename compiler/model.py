@@ -11,7 +11,8 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import Strict as StrictType
 from pydantic.json_schema import SkipJsonSchema
 
 
@@ -41,6 +42,9 @@ class Descriptor(str, Enum):
 
 
 Markdown = Annotated[str, Field(description="Markdown text (no raw HTML). Footnotes as [^key].")]
+# Numbers as written: `true`, "6" or 6.0 where a whole number goes is a mistake, never a 1 or a 6.
+WholeNumber = Annotated[int, StrictType()]
+Number = Annotated[float, StrictType(), AllowInfNan(False)]
 MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month as YYYY-MM.")]
 
 
@@ -88,9 +92,21 @@ class Table(Strict):
     header: Optional[list[str]] = Field(None, description="Column headings, if the table has a header row.")
     rows: list[list[str]] = Field(description="Rows of cells (Markdown inline text). Numbers are written as text.")
     row_headers: bool = Field(True, description="Whether the first cell of each row is a row heading.")
-    emphasis_rows: list[int] = Field(default_factory=list, description="0-based indexes of rows printed in bold.")
+    emphasis_rows: list[Annotated[WholeNumber, Field(ge=0)]] = Field(
+        default_factory=list, description="0-based indexes of rows printed in bold."
+    )
     footnote: Optional[str] = Field(None, description="Key of a footnote attached to the caption.")
     note: Optional[Markdown] = Field(None, description="A line printed under the table.")
+
+    @field_validator("emphasis_rows")
+    @classmethod
+    def _rows_exist(cls, value: list[int], info):
+        rows = info.data.get("rows")
+        missing = [i for i in value if rows is not None and i >= len(rows)]
+        if missing:
+            raise ValueError(f"emphasis_rows: row {missing[0]} does not exist (rows are counted from 0; "
+                             f"the table has {len(rows)})")
+        return value
 
 
 class TableBlock(Strict):
@@ -189,7 +205,9 @@ class Meta(Strict):
     isbn: Optional[str] = Field(None, pattern=r"^97[89]-[0-9-]{10,16}$", description="ISBN-13 with hyphens.")
     publisher: Publisher = Field(default_factory=Publisher, description="Publisher block in the front matter.")
     language: str = Field("en-GB", description="BCP 47 language tag of the report.")
-    copyright_year: Optional[int] = Field(None, description="Year in the copyright line; defaults to the publication year.")
+    copyright_year: Optional[WholeNumber] = Field(
+        None, ge=1000, le=9999, description="Year in the copyright line; defaults to the publication year."
+    )
     back_page_lines: list[Union[str, BackPageLine]] = Field(
         default_factory=list,
         description="Lines printed on the back page above the publisher's address, e.g. a title in Welsh "
@@ -303,18 +321,18 @@ class Section(Strict):
 class Prompt(Strict):
     id: str = Field(description="Prompt letter as in the rules file, e.g. 'a'.")
     text: Optional[str] = Field(None, description="Override of the rules file's prompt wording, if printed differently.")
-    yes: Optional[int] = Field(None, ge=0, description="Cases judged sufficient ('Yes').")
-    of: Optional[int] = Field(None, ge=0, description="Relevant cases.")
-    percent: Optional[float] = Field(None, ge=0, description="Published % 'Yes' where no counts were published.")
+    yes: Optional[WholeNumber] = Field(None, ge=0, description="Cases judged sufficient ('Yes').")
+    of: Optional[WholeNumber] = Field(None, ge=0, description="Relevant cases.")
+    percent: Optional[Number] = Field(None, ge=0, description="Published % 'Yes' where no counts were published.")
     where_applicable: bool = Field(False, description="Whether the prompt only applies to some cases.")
 
 
 class KeyQuestion(Strict):
     id: str = Field(description="Key question id as in the rules file, e.g. '2.1.1'.")
     text: Optional[str] = Field(None, description="Override of the rules file's wording, if printed differently.")
-    yes: Optional[int] = Field(None, ge=0, description="Relevant cases judged sufficient ('Yes').")
-    of: Optional[int] = Field(None, ge=0, description="Relevant cases for this key question.")
-    percent: Optional[float] = Field(
+    yes: Optional[WholeNumber] = Field(None, ge=0, description="Relevant cases judged sufficient ('Yes').")
+    of: Optional[WholeNumber] = Field(None, ge=0, description="Relevant cases for this key question.")
+    percent: Optional[Number] = Field(
         None, ge=0, description="Published % 'Yes', only where the report published no counts."
     )
     footnote: Optional[str] = Field(None, description="Key of a footnote on this row (e.g. a sub-sample note).")
@@ -364,11 +382,11 @@ class Standard(Strict):
 
 
 class Sample(Strict):
-    cases: int = Field(ge=0, description="Number of cases inspected in this domain.")
-    breakdown: dict[str, int] = Field(
+    cases: WholeNumber = Field(ge=0, description="Number of cases inspected in this domain.")
+    breakdown: dict[str, Annotated[WholeNumber, Field(ge=0)]] = Field(
         default_factory=dict, description="Cases by kind, e.g. {'youth conditional caution': 1, 'community resolution': 8}."
     )
-    interviews: Optional[int] = Field(None, ge=0, description="Case-manager interviews held.")
+    interviews: Optional[WholeNumber] = Field(None, ge=0, description="Case-manager interviews held.")
 
 
 class PlacedSection(Section):
@@ -401,9 +419,9 @@ class Domain(Strict):
 
 
 class ThemeScore(Strict):
-    yes: Optional[int] = Field(None, ge=0, description="Scoring answers judged well enough.")
-    of: Optional[int] = Field(None, ge=0, description="Scoring answers in all.")
-    percent: Optional[float] = Field(None, ge=0, description="Published case assessment score, where no counts exist.")
+    yes: Optional[WholeNumber] = Field(None, ge=0, description="Scoring answers judged well enough.")
+    of: Optional[WholeNumber] = Field(None, ge=0, description="Scoring answers in all.")
+    percent: Optional[Number] = Field(None, ge=0, description="Published case assessment score, where no counts exist.")
 
 
 class Moderation(Strict):
@@ -492,6 +510,14 @@ class Inspection(Strict):
         description="Where key-question tables and charts print: under each standard ('body'), or only in the "
         "inspection-data annex ('annex', 2019 style).",
     )
+
+    @field_validator("layout")
+    @classmethod
+    def _each_section_once(cls, value: Optional[list[str]]):
+        repeated = next((key for i, key in enumerate(value or []) if key in value[:i]), None)
+        if repeated:
+            raise ValueError(f"layout lists '{repeated}' twice; each section is placed once")
+        return value
 
 
 # --------------------------------------------------------------------------- rated model (scorer output)

@@ -1,9 +1,11 @@
 """Bytes or text -> files on disk: the one place that writes, always atomically."""
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
@@ -12,8 +14,46 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
     Why: a build that fails halfway must leave the previous output intact, and a reader
     (the preview server, a browser) must never see a half-written file.
     """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_all_atomic({Path(path): data})[0]
+
+
+def write_all_atomic(files: Mapping[Path | str, bytes | str]) -> list[Path]:
+    """Write several files as one: every file is staged beside its target before any is replaced.
+
+    Why: one build writes several files (ratings.json, HTML, PDF); a failure while writing any
+    of them (a full disk, a folder in the way) must leave the previous outputs as they were, not
+    a mix of old and new, and must leave no temp file or newly made empty folder behind.
+    """
+    staged: list[tuple[str, Path]] = []
+    made: list[Path] = []
+    try:
+        for path, data in files.items():
+            target = Path(path)
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(target))
+            folders = (target.parent, *target.parent.parents)
+            blocking = next((p for p in folders if p.exists() and not p.is_dir()), None)
+            if blocking is not None:
+                raise NotADirectoryError(errno.ENOTDIR, "a file is in the way", str(blocking))
+            made += [p for p in folders if not p.exists() and p not in made]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage(target, data), target))
+        for tmp_name, target in staged:
+            os.replace(tmp_name, target)
+    except BaseException:
+        for tmp_name, _ in staged:
+            Path(tmp_name).unlink(missing_ok=True)
+        for folder in sorted(made, key=lambda p: len(p.parts), reverse=True):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    return [target for _, target in staged]
+
+
+def _stage(target: Path, data: bytes | str) -> str:
+    """`data` in a temp file beside `target`, flushed to disk; returns the temp file's name."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -22,8 +62,7 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return target
+    return tmp_name

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -55,19 +55,19 @@ class DomainRule(_Rules):
 
 
 class Band(_Rules):
-    min: float = Field(description="Lowest percentage (inclusive) in this band.")
+    min: float = Field(ge=0, le=100, allow_inf_nan=False, description="Lowest percentage (inclusive) in this band.")
     rating: Rating
     label: Optional[str] = Field(None, description="The band's name, e.g. 'Reasonable majority'.")
 
 
 class OverallBand(_Rules):
-    min: int = Field(description="Lowest total score (inclusive) for this rating, out of `OverallBands.max`.")
+    min: int = Field(ge=0, description="Lowest total score (inclusive) for this rating, out of `OverallBands.max`.")
     rating: Rating
 
 
 class OverallBands(_Rules):
-    max: int = Field(description="The maximum score these bands were published for (36).")
-    bands: list[OverallBand]
+    max: int = Field(ge=1, description="The maximum score these bands were published for (36).")
+    bands: list[OverallBand] = Field(min_length=1)
     other_maxima: Literal["proportional"] = Field(
         "proportional", description="How bands apply to another maximum (an assumption, see `assumption`)."
     )
@@ -75,11 +75,13 @@ class OverallBands(_Rules):
 
 
 class Discretion(_Rules):
-    boundary_margin: float = Field(5, description="Lowest % within this many points of a band boundary.")
+    boundary_margin: float = Field(
+        5, ge=0, allow_inf_nan=False, description="Lowest % within this many points of a band boundary."
+    )
     boundary_inclusive: bool = True
     one_case_change: bool = Field(True, description="Allowed where one case judged differently changes the band.")
-    small_sample: int = Field(5, description="Allowed where the sample or sub-sample has at most this many cases.")
-    max_bands: int = Field(1, description="How many bands discretion may move a rating.")
+    small_sample: int = Field(5, ge=0, description="Allowed where the sample or sub-sample has at most this many cases.")
+    max_bands: int = Field(1, ge=0, description="How many bands discretion may move a rating.")
     assumption: Optional[Assumption] = None
 
 
@@ -91,7 +93,7 @@ class LimitingJudgement(_Rules):
 
 
 class MinCases(_Rules):
-    value: int = Field(description="Fewest cases in a domain's sample for its case-based standards to be rated.")
+    value: int = Field(ge=0, description="Fewest cases in a domain's sample for its case-based standards to be rated.")
     assumption: Optional[Assumption] = None
 
 
@@ -102,9 +104,9 @@ class ThemeRule(_Rules):
 
 
 class ThemeBand(_Rules):
-    min: float
+    min: float = Field(ge=0, le=100, allow_inf_nan=False)
     descriptor: Descriptor
-    stars: int
+    stars: int = Field(ge=0)
 
 
 class RuleSet(_Rules):
@@ -116,7 +118,7 @@ class RuleSet(_Rules):
     percent_rounding: Literal["half-up", "none"] = "half-up"
     band_on: Literal["rounded", "exact"] = Field("rounded", description="Band on the printed whole number or the exact value.")
     bands: list[Band] = Field(default_factory=list, description="Key-question % -> rating, highest first.")
-    points: dict[Rating, int] = Field(default_factory=dict)
+    points: dict[Rating, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     overall: Optional[OverallBands] = None
     discretion: Optional[Discretion] = None
     limiting_judgements: list[LimitingJudgement] = Field(default_factory=list)
@@ -202,7 +204,7 @@ def _parse(path: Path, by_id: bool, text: Optional[str], diagnostics: Diagnostic
         diagnostics.error("rules-not-mapping", "a rules file must be a mapping of keys to values", source.span(()))
         return None
     version = data.get("format")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # `true` and 1.0 equal 1 in Python
         where = source.span(("format",)) if "format" in data else source.span(())
         shown = "missing" if version is None else repr(version)
         diagnostics.error(

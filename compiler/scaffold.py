@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from .output import write_atomic
+from .output import write_all_atomic
 from .placeholders import placeholder
 from .ruleset import DomainRule, RuleSet, StandardRule, ThemeRule
 from .schema import SCHEMA_FILE_NAME, schema_text
@@ -36,7 +36,11 @@ def create_inspection(
         raise ScaffoldError(f"{directory} is not empty; choose a new folder (nothing was written)")
     files = scaffold_files(slug, rules, today or dt.date.today())
     files[SCHEMA_FILE_NAME] = schema_text(framework_ids)
-    return [write_atomic(directory / name, text) for name, text in files.items()]
+    try:
+        return write_all_atomic({directory / name: text for name, text in files.items()})
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ScaffoldError(f"cannot write into {directory} ({reason}); nothing was written") from None
 
 
 def scaffold_files(slug: str, rules: RuleSet, today: dt.date) -> dict[str, str]:

@@ -2,7 +2,9 @@
 
 Loading is safe (no Python tags), refuses anchors and aliases, reports duplicate keys, and
 keeps dates and YAML 1.1 booleans such as `yes`/`no`/`on` as plain strings, so that a key
-named `yes` stays the string "yes" and the model decides what every value means.
+named `yes` stays the string "yes" and the model decides what every value means. Numbers are
+read as YAML 1.2 writes them: `010` is ten (not octal eight) and `1:30` is text. Control
+characters, lone surrogates and nesting deeper than `MAX_DEPTH` are reported, never raised.
 """
 from __future__ import annotations
 
@@ -16,10 +18,21 @@ import yaml
 from .diagnostics import Diagnostics, Span
 
 Loc = tuple[Any, ...]
+# Far deeper than any report needs (the examples reach 11); deeper input would exhaust the stack.
+MAX_DEPTH = 40
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class _TooDeep(yaml.composer.ComposerError):
+    pass
 
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2-like scalars: only true/false are booleans; dates stay strings."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -27,16 +40,46 @@ class _Loader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "anchors and aliases are not allowed in inspection sources", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if not isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(None, None, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                               event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
+_YAML_1_1_ONLY = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int",
+                  "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _YAML_1_1_ONLY]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+# YAML 1.2 core schema numbers (no octal `010`, no sexagesimal `1:30`, no `1_000`).
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."),
+)
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    text = node.value
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)  # raises ValueError past Python's digit limit: reported as an invalid value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 @dataclass
@@ -66,6 +109,11 @@ def _span(path: Path, mark: yaml.Mark) -> Span:
     return Span(str(path), mark.line + 1, mark.column + 1)
 
 
+def _offset_span(path: Path, text: str, offset: int) -> Span:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Span(str(path), text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
 def text_span(source: SourceFile, loc: Loc) -> Span:
     """Where the text of a block scalar at `loc` starts (the line after `|` or `>`)."""
     return source.positions.get(tuple(loc) + ("<text>",)) or source.span(loc)
@@ -86,9 +134,20 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
         except OSError as exc:
             diagnostics.error("file-unreadable", f"cannot read file ({exc.strerror})", Span(str(path)))
             return None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL or BEL
+        diagnostics.error(
+            "yaml-character",
+            f"character U+{exc.character:04X} is not allowed (control characters other than tab and line breaks)",
+            _offset_span(path, text, exc.position),
+        )
+        return None
     try:
         node = loader.get_single_node()
+    except _TooDeep as exc:
+        diagnostics.error("yaml-depth", exc.problem, _span(path, exc.problem_mark))
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _span(path, mark) if mark else Span(str(path))
@@ -102,7 +161,8 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
         diagnostics.error("yaml-syntax", f"invalid YAML ({exc})", Span(str(path)))
         return None
     finally:
-        loader.dispose()
+        if "loader" in locals():
+            loader.dispose()
     source = SourceFile(path, None)
     if node is None:
         source.data = None
@@ -129,6 +189,10 @@ def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagn
                 diagnostics.error("yaml-key", "mapping keys must be plain text", key_span)
                 continue
             key = key_node.value
+            if _SURROGATE.search(key):
+                diagnostics.error("yaml-character", "a key holds an invalid character escape (a lone surrogate)",
+                                  key_span)
+                continue
             if key in result:
                 first = source.positions[loc + (key, "<key>")]
                 diagnostics.error(
@@ -152,7 +216,13 @@ def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagn
         diagnostics.error("yaml-tag", f"unsupported YAML tag {node.tag}", span)
         return node.value
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
         diagnostics.error("yaml-value", f"invalid value ({exc})", span)
         return node.value
+    except ValueError:  # an integer longer than Python converts
+        diagnostics.error("yaml-value", f"number too large ({len(node.value)} digits)", span)
+        return None
+    if isinstance(value, str) and _SURROGATE.search(value):
+        diagnostics.error("yaml-character", "the text holds an invalid character escape (a lone surrogate)", span)
+    return value

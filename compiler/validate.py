@@ -16,6 +16,7 @@ from .source import Loc, SourceFile, load_yaml, text_span
 
 ENTRY_FILE = "inspection.yaml"
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def inspection_entry(path: Path | str) -> Path:
@@ -95,21 +96,28 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     if ".." in relative.parts:
         diagnostics.error("file-outside", f"'{name}' leaves the inspection folder ('..' is not allowed)", span)
         return None
+    if _CONTROL.search(name):
+        diagnostics.error("file-missing", f"file name {name!r} holds a control character", span)
+        return None
     path = folder / relative
-    root = folder.resolve()
     try:
-        path.resolve().relative_to(root)
-    except ValueError:
+        inside = path.resolve().is_relative_to(folder.resolve())
+        exists, is_file = path.exists(), path.is_file()
+    except (OSError, RuntimeError) as exc:  # a name too long, a link loop (RuntimeError before Python 3.13)
+        reason = getattr(exc, "strerror", None) or "a link that leads back to itself"
+        diagnostics.error("file-unreadable", f"cannot read '{name}' ({reason})", span)
+        return None
+    if not inside:
         diagnostics.error("file-outside", f"'{name}' leads outside the inspection folder (through a link)", span)
         return None
-    if not path.exists():
+    if not exists:
         diagnostics.error("file-missing", f"file not found: {name}", span, f"looked for {path}")
         return None
-    if not path.is_file():
+    if not is_file:
         diagnostics.error("file-missing", f"'{name}' is not a file", span)
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark would hide a first heading
     except UnicodeDecodeError as exc:
         diagnostics.error("file-encoding", f"'{name}' is not UTF-8 text ({exc.reason})", span)
         return None
@@ -206,10 +214,9 @@ def _describe_value(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    return repr(value)
+    shown = value if isinstance(value, str) else repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return repr(shown) if isinstance(value, str) else shown
 
 
 def _describe_branch(tag: str, tp: Any) -> str:
@@ -231,6 +238,7 @@ _EXPECTED = {
     "int_from_float": "a whole number",
     "float_type": "a number",
     "float_parsing": "a number",
+    "finite_number": "a finite number",
     "bool_type": "true or false",
     "bool_parsing": "true or false",
     "list_type": "a list",
@@ -241,6 +249,14 @@ _EXPECTED = {
     "date_parsing": "a date as YYYY-MM-DD",
     "date_from_datetime_parsing": "a date as YYYY-MM-DD",
     "date_from_datetime_inexact": "a date as YYYY-MM-DD",
+}
+
+
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+    "less_than_equal": "at most",
+    "less_than": "less than",
 }
 
 
@@ -294,9 +310,9 @@ def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: 
         description = (trace.field.description or "").rstrip(".") if trace.field else ""
         detail = f" (expected {description[0].lower()}{description[1:]})" if description else ""
         diagnostics.error("invalid-value", f"invalid {key} {_describe_value(value)}{detail}", source.span(loc))
-    elif kind in ("greater_than_equal", "greater_than"):
-        bound = ctx.get("ge", ctx.get("gt"))
-        word = "at least" if kind == "greater_than_equal" else "more than"
+    elif kind in _BOUNDS:
+        bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        word = _BOUNDS[kind]
         diagnostics.error(
             "invalid-value", f"{key} must be {word} {bound} (got {_describe_value(value)})", source.span(loc)
         )
@@ -411,10 +427,11 @@ def _check_footnotes(
                 undefined(text, source.span(loc))
             continue
         search_from = raw.offset(text_span(source, loc))
+        in_note = len(loc) == 2 and loc[0] == "footnotes"
         for match in _FOOTNOTE_REF.finditer(text):
             key = match.group(1)
-            used.add(key)
-            if key in defined:
+            if key in defined and not in_note:
+                used.add(key)
                 continue
             found = raw.text.find(match.group(0), search_from)
             if found < 0:
@@ -422,7 +439,16 @@ def _check_footnotes(
             else:
                 span = raw.span_at(str(source.path), found)
                 search_from = found + len(match.group(0))
-            undefined(key, span)
+            if in_note:  # the renderer drops it: notes are not numbered inside notes
+                diagnostics.error(
+                    "footnote-in-footnote",
+                    f"footnote '{loc[1]}' cites [^{key}]; a footnote's text cannot cite a footnote",
+                    span,
+                    "write the other note's words here, or cite both from the text",
+                )
+            else:
+                used.add(key)
+                undefined(key, span)
     for markdown in markdown_files.values():
         for match in _FOOTNOTE_REF.finditer(markdown.data):
             key = match.group(1)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -95,3 +96,60 @@ def test_cli_build_help_and_usage_error(tmp_path, monkeypatch):
     assert runner.invoke(main, ["build", "--help"]).exit_code == 0
     monkeypatch.chdir(tmp_path)
     assert runner.invoke(main, ["build"]).exit_code == 2  # no PATH and no inspections/ here
+
+
+def _previous_outputs(out: Path) -> dict[str, str]:
+    folder = out / "standards"
+    folder.mkdir(parents=True)
+    for name in ("ratings.json", "standards.html", "standards.pdf"):
+        (folder / name).write_text(f"previous {name}")
+    return {p.name: p.read_text() for p in folder.iterdir()}
+
+
+def test_a_pdf_renderer_crash_leaves_the_previous_outputs_and_no_temp_files(tmp_path, monkeypatch):
+    import compiler.render_pdf
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(compiler.render_pdf, "render_pdf", crash)
+    out = tmp_path / "out"
+    before = _previous_outputs(out)
+    try:
+        build_inspection(FIXTURES / "standards", out, {"html", "pdf"}, RULES_FILES["standards"])
+    except RuntimeError:
+        pass
+    assert {p.name: p.read_text() for p in (out / "standards").iterdir()} == before
+
+
+def test_an_unwritable_output_is_an_error_and_keeps_every_previous_output(tmp_path, monkeypatch):
+    import compiler.output
+
+    real_stage = compiler.output._stage
+
+    def disk_full_on_the_html(target, data):
+        if target.suffix == ".html":
+            raise OSError(28, "No space left on device", str(target))
+        return real_stage(target, data)
+
+    monkeypatch.setattr(compiler.output, "_stage", disk_full_on_the_html)
+    out = tmp_path / "out"
+    before = _previous_outputs(out)
+    result = build_inspection(FIXTURES / "standards", out, {"html"}, RULES_FILES["standards"])
+    [error] = result.diagnostics.errors
+    assert error.code == "output-unwritable" and "No space left on device" in error.message
+    assert error.span.path == str(out / "standards" / "standards.html")
+    assert not result.ok and result.outputs == []
+    assert {p.name: p.read_text() for p in (out / "standards").iterdir()} == before
+
+
+def test_cli_build_with_a_file_in_the_way_fails_with_a_diagnostic_not_a_crash(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "powys-2013").write_text("a file where the report folder goes")
+    run = CliRunner().invoke(main, ["build", str(ROOT / "inspections" / "powys-2013"), "--out", str(out),
+                                    "--format", "html"], env={"NO_COLOR": "1"})
+    assert run.exit_code == 1, run.output
+    assert re.search(r"powys-2013:1:1: error: cannot write the outputs here \(a file is in the way\)", run.output)
+    assert "failed powys-2013: nothing written" in run.output
+    assert sorted(p.name for p in out.iterdir()) == ["powys-2013"]

@@ -37,3 +37,46 @@ def test_failure_keeps_the_previous_file(tmp_path, monkeypatch):
     assert target.read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
     assert os.stat(target).st_size == len("previous")
+
+
+def _tree(folder):
+    return sorted((p.relative_to(folder).as_posix(), p.read_bytes() if p.is_file() else None) for p in folder.rglob("*"))
+
+
+def test_several_files_are_all_staged_before_any_is_replaced(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ratings.json").write_text("old ratings")
+    (out / "report.html").write_text("old html")
+    before = _tree(tmp_path)
+    real_stage, staged = output._stage, []
+
+    def disk_full_on_third(target, data):
+        staged.append(target)
+        if len(staged) == 3:
+            raise OSError(28, "No space left on device")
+        return real_stage(target, data)
+
+    monkeypatch.setattr(output, "_stage", disk_full_on_third)
+    files = {out / "ratings.json": "new", out / "report.html": "new", out / "new" / "report.pdf": b"%PDF"}
+    with pytest.raises(OSError):
+        output.write_all_atomic(files)
+    assert _tree(tmp_path) == before  # nothing replaced, no temp file, no new folder
+
+
+@pytest.mark.parametrize("blocker", ["folder-at-file", "file-at-folder"])
+def test_something_in_the_way_is_an_os_error_naming_it_and_nothing_is_written(tmp_path, blocker):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "ratings.json").write_text("old")
+    if blocker == "folder-at-file":
+        (out / "report.html").mkdir()
+        in_the_way, files = out / "report.html", {out / "ratings.json": "new", out / "report.html": "new"}
+    else:
+        (out / "slug").write_text("a file where a folder goes")
+        in_the_way, files = out / "slug", {out / "ratings.json": "new", out / "slug" / "deeper" / "report.html": "x"}
+    before = _tree(tmp_path)
+    with pytest.raises(OSError) as raised:
+        output.write_all_atomic(files)
+    assert raised.value.filename == str(in_the_way)
+    assert _tree(tmp_path) == before

@@ -248,3 +248,31 @@ def test_a_folder_without_inspections_is_a_usage_error(run, tmp_path):
         result = run(command, tmp_path)
         assert result.exit_code == 2, result.output
         assert f"no inspection.yaml in '{tmp_path}'" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["build", MINIMAL, "--out", ""],
+    ["schema", "--out", ""],
+    ["validate", MINIMAL / "narrative" / "foreword.md"],
+    ["rate", "/dev/null"],
+], ids=["build-out-empty", "schema-out-empty", "markdown-as-path", "device-as-path"])
+def test_unusable_paths_are_usage_errors(run, args, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # an empty --out would otherwise mean the current folder
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "Error: Invalid value for" in result.output
+
+
+def test_schema_out_under_a_file_is_a_usage_error(run, tmp_path):
+    (tmp_path / "taken").write_text("x")
+    result = run("schema", "--out", tmp_path / "taken" / "schema.json")
+    assert result.exit_code == 2
+    assert "cannot write" in result.output and "a file is in the way" in result.output
+
+
+def test_new_under_a_file_is_a_usage_error_and_writes_nothing(run, tmp_path):
+    (tmp_path / "taken").write_text("x")
+    result = run("new", tmp_path / "taken" / "newtown-2025", "--framework", "standards-2024")
+    assert result.exit_code == 2, result.output
+    assert "nothing was written" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]

@@ -149,6 +149,32 @@ def test_unknown_format_version_is_refused_at_its_line(tmp_path):
     assert (error.span.path, error.span.line) == (str(path), line_of(path, "format: 2"))
 
 
+@pytest.mark.parametrize("value", ["true", "1.0"])
+def test_format_must_be_the_whole_number_1(tmp_path, value):
+    path = broken(tmp_path, "format: 1", f"format: {value}")
+    [error] = refused(path)
+    assert error.code == "rules-format" and error.span.line == line_of(path, f"format: {value}")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("- min: 80\n", "- min: .inf\n"),
+    ("- min: 80\n", "- min: 150\n"),
+    ("  Good: 2\n", "  Good: -2\n"),
+    ("  max: 36\n", "  max: 0\n"),
+    ("  small_sample: 5\n", "  small_sample: -1\n"),
+    ("  boundary_margin: 5\n", "  boundary_margin: .nan\n"),
+    ("  value: 5\n", "  value: -5\n"),
+    ("  bands:\n  - min: 31\n    rating: Outstanding\n  - min: 19\n    rating: Good\n  - min: 7\n"
+     "    rating: Requires improvement\n  - min: 0\n    rating: Inadequate\n", "  bands: []\n"),
+], ids=["band-infinite", "band-over-100", "negative-points", "overall-max-0", "negative-sample", "nan-margin",
+        "negative-min-cases", "no-overall-bands"])
+def test_values_out_of_range_are_refused_at_their_line(tmp_path, old, new):
+    path = broken(tmp_path, old, new)
+    errors = refused(path)
+    assert errors[0].code == "rules-schema"
+    assert errors[0].span.line == line_of(path, new.strip())
+
+
 def test_schema_error_is_positioned(tmp_path):
     path = broken(tmp_path, "  rating: Good\n  label: Reasonable majority", "  rating: Great\n  label: Reasonable majority")
     errors = refused(path)
