@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Mapping
@@ -66,3 +67,13 @@ def _stage(target: Path, data: bytes | str) -> str:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return tmp_name
+
+
+def make_scratch_folder(prefix: str) -> Path:
+    """A new private folder under the system's temporary directory (the preview builds there)."""
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def remove_scratch_folder(path: Path) -> None:
+    """Remove a folder made by `make_scratch_folder`, with whatever was written into it."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -27,6 +25,7 @@ import watchfiles
 
 from .build import build_inspection
 from .diagnostics import Diagnostics
+from .output import make_scratch_folder, remove_scratch_folder
 from .resources import TEMPLATES_DIR
 from .ruleset import RULES_DIR
 from .validate import inspection_entry
@@ -74,13 +73,13 @@ class PreviewServer:
         self._changed = threading.Condition()
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[int, Path] | None = None
-        self._workdir = Path(tempfile.mkdtemp(prefix="inspection-preview-"))
+        self._workdir = make_scratch_folder("inspection-preview-")
         self._epoch = 0
         self.snapshot: Snapshot | None = None
         try:
             self._httpd = ThreadingHTTPServer((HOST, port), _handler_for(self))
         except OSError as exc:
-            shutil.rmtree(self._workdir, ignore_errors=True)
+            remove_scratch_folder(self._workdir)
             raise ServeError(f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port") from exc
         self._httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
@@ -117,7 +116,7 @@ class PreviewServer:
         self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        remove_scratch_folder(self._workdir)
 
     def run(self, *, open_browser: bool = False) -> None:
         """Serve until Ctrl-C."""

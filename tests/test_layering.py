@@ -99,21 +99,26 @@ def libraries(tree: ast.Module) -> set[str]:
     return {name.split(".")[0] for name in imports(tree) if not name.startswith("compiler")}
 
 
-_WRITE_CALLS = {"write_text", "write_bytes", "mkstemp", "NamedTemporaryFile", "TemporaryFile",
-                "SpooledTemporaryFile", "copy", "copy2", "copyfile", "copytree", "move", "touch"}
+_WRITE_CALLS = {"write_text", "write_bytes", "mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile",
+                "TemporaryDirectory", "SpooledTemporaryFile", "copy", "copy2", "copyfile", "copytree", "move", "touch",
+                "mkdir", "makedirs", "rmtree", "unlink", "rmdir", "rename"}
+# Names too common to flag on their own (str.replace, list.remove): writes only as os.<name>.
+_OS_WRITE_CALLS = {"replace", "remove"}
 _WRITE_FLAGS = {"O_WRONLY", "O_RDWR", "O_CREAT", "O_APPEND", "O_TRUNC"}
 
 
 def file_writes(tree: ast.Module) -> list[str]:
     """Calls that create or write files: open() in a writing mode, os.open with writing flags,
-    Path.write_text/write_bytes/touch, temp files, shutil copies and moves."""
+    Path.write_text/write_bytes/touch, temp files and folders, shutil copies, moves and removals,
+    folders made or removed, files renamed or unlinked."""
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        if name in _WRITE_CALLS:
+        on_os = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "os"
+        if name in _WRITE_CALLS or (on_os and name in _OS_WRITE_CALLS):
             found.append(f"{name}() at line {node.lineno}")
         elif name in ("open", "fdopen"):
             values = [*node.args, *(k.value for k in node.keywords if k.arg in ("mode", "flags"))]
@@ -247,6 +252,7 @@ def test_library_imports_are_found(snippet):
     "open(path, 'w')", "open(path, mode='ab')", "open(path, 'r+')", "path.open('w', encoding='utf-8')",
     "Path(p).write_text(t)", "p.write_bytes(b)", "tempfile.mkstemp()", "os.fdopen(fd, 'wb')",
     "os.open(p, os.O_WRONLY | os.O_CREAT)", "os.fdopen(fd, mode='w')", "shutil.copyfile(a, b)", "Path(p).touch()",
+    "tempfile.mkdtemp()", "shutil.rmtree(p)", "p.mkdir(parents=True)", "os.replace(a, b)", "p.unlink()",
 ])
 def test_file_writes_are_found(snippet):
     assert file_writes(_tree(snippet))
@@ -254,7 +260,7 @@ def test_file_writes_are_found(snippet):
 
 @pytest.mark.parametrize("snippet", [
     "open(path)", "open(path, 'rb')", "path.open(encoding='utf-8')", "p.read_text()", "self.wfile.write(b)",
-    "webbrowser.open(url)", "os.open(p, os.O_RDONLY)", "os.fdopen(fd)",
+    "webbrowser.open(url)", "os.open(p, os.O_RDONLY)", "os.fdopen(fd)", "text.replace('a', 'b')", "items.remove(x)",
 ])
 def test_reads_are_not_writes(snippet):
     assert not file_writes(_tree(snippet))
