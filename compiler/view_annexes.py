@@ -67,8 +67,9 @@ def _rules_annex(rated: RatedInspection) -> dict:
     if rules.discretion is not None:
         d = rules.discretion
         discretion = [
-            f"the lowest key-question result is within {d.boundary_margin:g} percentage points of a band boundary",
-            *(["judging one case differently would change the band"] if d.one_case_change else []),
+            f"the lowest key-question result is within {d.boundary_margin:g} percentage points of the band "
+            "boundary the rating would cross",
+            *(["judging one case differently would put it in the band the panel chose"] if d.one_case_change else []),
             f"the sample or sub-sample has {d.small_sample} cases or fewer",
         ]
     return {
