@@ -10,8 +10,7 @@ import html
 import re
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
+from .markdown_syntax import new_parser, without_definitions
 
 # Placeholders are real markup: user text can never produce them, because raw HTML is off and
 # every template value is escaped.
@@ -35,36 +34,19 @@ def _shifted_heading(self, tokens, idx, options, env) -> str:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    # Linkify stays off: output must not depend on whether an optional package is installed.
-    md = MarkdownIt("js-default", {"linkify": False}).disable("linkify")
-    footnote_plugin(md, inline=False, move_to_end=False, always_match_refs=True)
+def _parser():
+    md = new_parser()
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("heading_open", _shifted_heading)
     md.add_render_rule("heading_close", _shifted_heading)
     return md
 
 
-def _without_definitions(tokens):
-    """Drop `[^key]: text` definitions written inside narrative; texts live in `footnotes`."""
-    kept, depth = [], 0
-    for token in tokens:
-        if token.type == "footnote_reference_open":
-            depth += 1
-        elif token.type == "footnote_reference_close":
-            depth -= 1
-        elif depth == 0 and not token.type.startswith("footnote_block") and token.type not in (
-            "footnote_open", "footnote_close", "footnote_anchor"
-        ):
-            kept.append(token)
-    return kept
-
-
 def render_block(text: str) -> str:
     """Markdown paragraphs, lists and tables -> HTML."""
     md = _parser()
     env: dict = {}
-    tokens = _without_definitions(md.parse(text, env))
+    tokens = without_definitions(md.parse(text, env))
     rendered = md.renderer.render(tokens, md.options, env)
     # Markdown tables only put <th> in their header row: those are column headers.
     rendered = rendered.replace("<th>", '<th scope="col">').replace("<th style", '<th scope="col" style')

@@ -18,7 +18,7 @@ MODULES = sorted(path.stem for path in PACKAGE.glob("*.py"))
 # The stage of each module, in pipeline order: a module imports only from earlier stages.
 STAGE = {
     "__init__": 0, "diagnostics": 0, "resources": 0,
-    "source": 1, "model": 1,
+    "source": 1, "model": 1, "markdown_syntax": 1,
     "placeholders": 2, "schema": 2,
     "validate": 3, "ruleset": 3,
     "scoring": 4, "ratings_json": 4,
@@ -34,20 +34,22 @@ STAGE = {
     "cli": 14,
     "__main__": 15,
 }
-CORE = ["diagnostics", "source", "model", "placeholders", "schema", "validate", "ruleset", "scoring", "ratings_json",
+CORE = ["diagnostics", "source", "model", "markdown_syntax", "placeholders", "schema", "validate", "ruleset", "scoring", "ratings_json",
         "pipeline"]
 RENDERING = {"markdown", "chart", "formatting", "view_types", "footnotes", "view_standards", "view_themes",
              "view_annexes", "view", "render_html", "text_report", "render_pdf", "fetch", "output", "build", "scaffold",
              "serve", "cli"}
-RENDERING_LIBRARIES = {"jinja2", "markupsafe", "markdown_it", "mdit_py_plugins", "weasyprint"}
+# Markdown is parsed in the core (validation checks footnote citations as the renderer reads them)
+# and rendered to HTML in `markdown`.
+RENDERING_LIBRARIES = {"jinja2", "markupsafe", "weasyprint"}
 # Third-party libraries and the only modules that may import them.
 OWNERS = {
     "yaml": {"source"},
     "pydantic": {"model", "ruleset", "validate"},
     "jinja2": {"render_html"},
     "markupsafe": {"view_types", "view_standards", "view_themes", "view", "render_html"},
-    "markdown_it": {"markdown"},
-    "mdit_py_plugins": {"markdown"},
+    "markdown_it": {"markdown_syntax"},
+    "mdit_py_plugins": {"markdown_syntax"},
     "weasyprint": {"render_pdf"},
     "watchfiles": {"serve"},
     "click": {"cli", "text_report"},

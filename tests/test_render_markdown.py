@@ -1,7 +1,10 @@
 """markdown: narrative Markdown to safe HTML with footnote placeholders."""
 from __future__ import annotations
 
+import pytest
+
 from compiler.markdown import FOOTNOTE_REF, cited_keys, render_block, render_inline
+from compiler.markdown_syntax import citations
 
 
 def test_raw_html_is_escaped_not_rendered():
@@ -47,3 +50,39 @@ def test_bare_addresses_stay_text_whether_or_not_linkify_is_installed():
     for render in (render_block, render_inline):
         out = render("Details at www.example.org and https://example.org/data.")
         assert "<a" not in out and "https://example.org/data" in out
+
+
+# What validation reads as citations (`markdown_syntax.citations`) is what the renderer makes of a
+# text: code spans and blocks, escapes, definitions, tables, headings, quotes and nested lists.
+_TRICKY = [
+    "Plain[^a] and `[^b]` in code.",
+    "# Heading [^h] ##\n\nA paragraph\nover two lines [^c] and [^d].",
+    "    indented code [^no]\n\nText[^yes]",
+    "```\n[^fenced]\n```\n",
+    "[^def]: a definition [^inside]\n\nAfter[^x]",
+    "> quoted\n> more [^q]",
+    "- item [^l1]\n  - nested [^l2]\n",
+    "| a [^t1] | b |\n|---|---|\n| c | d [^t2] |\n| e [^t3] | e [^t4]\n",
+    "| a \\| b [^p] | c |\n|---|---|\n| x | y |",
+    "\\[^escaped] and [a link [^inl]](https://example.org)",
+    "Windows\r\nline breaks[^cr]\r\n",
+    "[^x] b [^x] `[^x]` [^x]",
+    "[^with space] [^] [^ok]",
+    "Setext heading [^s]\n===",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_citations_found_for_validation_are_those_the_renderer_makes(text):
+    block, inline = citations(text), citations(text, inline=True)
+    assert [c.key for c in block] == cited_keys(text)
+    assert [c.key for c in inline] == FOOTNOTE_REF.findall(render_inline(text))
+    for citation in block + inline:
+        assert text.startswith(f"[^{citation.key}]", citation.offset), citation
+
+
+def test_code_and_definition_lines_are_not_citations_where_the_renderer_prints_them():
+    assert [c.key for c in citations("`[^a]` and\n\n    [^b]\n\n[^c]: text")] == []
+    # One line (a table cell, a bullet) has no code blocks or definitions.
+    assert [c.key for c in citations("    [^b]", inline=True)] == ["b"]
+    assert [c.key for c in citations("[^c]: text", inline=True)] == ["c"]
