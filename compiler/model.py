@@ -2,12 +2,14 @@
 (what the scorer adds). Imports nothing from the project.
 
 Field descriptions double as the JSON Schema that editors use, so every field has one.
-Narrative is Markdown (raw HTML off). Footnotes are written `[^key]` in any narrative and
-defined once in `Inspection.footnotes`; the renderer numbers them in reading order.
+Narrative is Markdown (raw HTML off): fields typed `Markdown` or `InlineMarkdown`; other text
+prints as written. Footnotes are written `[^key]` in Markdown and defined once in
+`Inspection.footnotes`; the renderer numbers them in reading order.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional, Union
 
@@ -41,7 +43,17 @@ class Descriptor(str, Enum):
     POOR = "Poor"
 
 
-Markdown = Annotated[str, Field(description="Markdown text (no raw HTML). Footnotes as [^key].")]
+@dataclass(frozen=True)
+class MarkdownText:
+    """Marks a text field that templates render as Markdown: paragraphs (`| md`), or with `inline`
+    one line (`| mdi`). Other text prints as written, so a `[^key]` in it is not a citation."""
+
+    inline: bool = False
+
+
+_MARKDOWN_DESCRIPTION = "Markdown text (no raw HTML). Footnotes as [^key]."
+Markdown = Annotated[str, Field(description=_MARKDOWN_DESCRIPTION), MarkdownText()]
+InlineMarkdown = Annotated[str, Field(description=_MARKDOWN_DESCRIPTION), MarkdownText(inline=True)]
 # Numbers as written: `true`, "6" or 6.0 where a whole number goes is a mistake, never a 1 or a 6.
 WholeNumber = Annotated[int, StrictType()]
 Number = Annotated[float, StrictType(), AllowInfNan(False)]
@@ -67,7 +79,7 @@ class Quote(Strict):
     speaker: Literal[
         "child", "young person", "parent or carer", "victim", "staff", "partner", "inspector", "other"
     ] = Field(description="Who said it (kind of person, never a name).")
-    lead_in: Optional[Markdown] = Field(None, description="A line introducing the quote, e.g. 'One child told us:'.")
+    lead_in: Optional[InlineMarkdown] = Field(None, description="A line introducing the quote, e.g. 'One child told us:'.")
     attribution: Optional[str] = Field(None, description="Printed after the quote, e.g. 'Parent'.")
 
 
@@ -88,9 +100,9 @@ class ExampleBlock(Strict):
 
 
 class Table(Strict):
-    caption: Optional[str] = Field(None, description="Caption or heading above the table.")
-    header: Optional[list[str]] = Field(None, description="Column headings, if the table has a header row.")
-    rows: list[list[str]] = Field(description="Rows of cells (Markdown inline text). Numbers are written as text.")
+    caption: Optional[InlineMarkdown] = Field(None, description="Caption or heading above the table.")
+    header: Optional[list[InlineMarkdown]] = Field(None, description="Column headings, if the table has a header row.")
+    rows: list[list[InlineMarkdown]] = Field(description="Rows of cells (Markdown inline text). Numbers are written as text.")
     row_headers: bool = Field(True, description="Whether the first cell of each row is a row heading.")
     emphasis_rows: list[Annotated[WholeNumber, Field(ge=0)]] = Field(
         default_factory=list, description="0-based indexes of rows printed in bold."
@@ -115,7 +127,7 @@ class TableBlock(Strict):
 
 class ListBlock(Strict):
     lead: Optional[Markdown] = Field(None, description="A line before the list.")
-    items: list[Markdown] = Field(description="Bulleted items.")
+    items: list[InlineMarkdown] = Field(description="Bulleted items.")
 
 
 class BulletsBlock(Strict):
@@ -276,9 +288,9 @@ class SummaryPart(Strict):
     title: str = Field(description="Sub-heading, usually a domain name.")
     body: Optional[Body] = Field(None, description="Narrative before the key findings.")
     findings_lead: Optional[Markdown] = Field(None, description="Line before the findings, e.g. 'Our key findings ... are as follows:'.")
-    findings: list[Markdown] = Field(default_factory=list, description="Positive (or mixed) key findings.")
+    findings: list[InlineMarkdown] = Field(default_factory=list, description="Positive (or mixed) key findings.")
     concerns_lead: Optional[Markdown] = Field(None, description="Line before the concerns, e.g. 'But:'.")
-    concerns: list[Markdown] = Field(default_factory=list, description="Key findings that are concerns.")
+    concerns: list[InlineMarkdown] = Field(default_factory=list, description="Key findings that are concerns.")
 
 
 class ExecutiveSummary(Strict):
@@ -287,13 +299,13 @@ class ExecutiveSummary(Strict):
 
 
 class Recommendation(Strict):
-    text: Markdown = Field(description="The recommendation, usually starting with a verb.")
-    owner: Optional[str] = Field(None, description="Responsible post printed in brackets (FJI style).")
+    text: InlineMarkdown = Field(description="The recommendation, usually starting with a verb.")
+    owner: Optional[InlineMarkdown] = Field(None, description="Responsible post printed in brackets (FJI style).")
 
 
 class RecommendationGroup(Strict):
     addressee: Optional[str] = Field(None, description="Who should act, e.g. 'The YOS Management Board should:'.")
-    items: list[Union[Markdown, Recommendation]] = Field(min_length=1, description="The recommendations, in order.")
+    items: list[Union[InlineMarkdown, Recommendation]] = Field(min_length=1, description="The recommendations, in order.")
 
 
 class Recommendations(Strict):
@@ -338,18 +350,18 @@ class KeyQuestion(Strict):
     footnote: Optional[str] = Field(None, description="Key of a footnote on this row (e.g. a sub-sample note).")
     narrative: Optional[Body] = Field(None, description="Findings under this key question's heading.")
     prompts: list[Prompt] = Field(default_factory=list, description="Prompt-level results.")
-    prompts_caption: Optional[str] = Field(None, description="Caption of the prompt table, e.g. 'Of the 9 cases inspected:'.")
+    prompts_caption: Optional[InlineMarkdown] = Field(None, description="Caption of the prompt table, e.g. 'Of the 9 cases inspected:'.")
 
 
 class Discretion(Strict):
     to: Rating = Field(description="The rating after professional discretion.")
-    reason: Markdown = Field(description="The panel's rationale.")
+    reason: InlineMarkdown = Field(description="The panel's rationale.")
 
 
 class KeyDataTable(Strict):
     caption: str = Field("Key data", description="Table caption, e.g. 'Key staffing data'.")
     footnote: Optional[str] = Field(None, description="Key of a footnote on the caption.")
-    rows: list[list[str]] = Field(description="[label, value] pairs (value as printed, e.g. '£1,749,355').")
+    rows: list[list[InlineMarkdown]] = Field(description="[label, value] pairs (value as printed, e.g. '£1,749,355').")
 
 
 class Standard(Strict):
@@ -364,7 +376,7 @@ class Standard(Strict):
     key_data: list[KeyDataTable] = Field(default_factory=list, description="Key data tables under the heading.")
     intro: Optional[Body] = Field(None, description="Narrative after the heading, before any tables.")
     key_questions: list[KeyQuestion] = Field(default_factory=list, description="Results and narrative per key question.")
-    kq_table_caption: Optional[str] = Field(None, description="Caption of the key-question table, e.g. 'Of the 9 cases inspected'.")
+    kq_table_caption: Optional[InlineMarkdown] = Field(None, description="Caption of the key-question table, e.g. 'Of the 9 cases inspected'.")
     kq_table_style: Optional[Literal["percent", "counts", "counts-only", "split-stem"]] = Field(
         None,
         description="Columns of the key-question table: 'percent' (key question, % 'Yes'); 'counts' (adds relevant "
@@ -377,8 +389,8 @@ class Standard(Strict):
         None, description="Narrative printed right after the key-question table, e.g. a summary of the rating (2021 style)."
     )
     narrative: Optional[Body] = Field(None, description="Narrative for the whole standard (after the key questions).")
-    strengths: list[Markdown] = Field(default_factory=list, description="Strengths listed under this standard.")
-    improvements: list[Markdown] = Field(default_factory=list, description="Areas for improvement under this standard.")
+    strengths: list[InlineMarkdown] = Field(default_factory=list, description="Strengths listed under this standard.")
+    improvements: list[InlineMarkdown] = Field(default_factory=list, description="Areas for improvement under this standard.")
 
 
 class Sample(Strict):
@@ -407,8 +419,8 @@ class Domain(Strict):
     intro: Optional[Body] = Field(None, description="Narrative at the head of the domain.")
     sample: Optional[Sample] = Field(None, description="Case sample for a case-based domain.")
     not_rated_reason: Optional[Markdown] = Field(None, description="Why the whole domain was not rated.")
-    strengths: list[Markdown] = Field(default_factory=list, description="Domain-level strengths.")
-    improvements: list[Markdown] = Field(default_factory=list, description="Domain-level areas for improvement.")
+    strengths: list[InlineMarkdown] = Field(default_factory=list, description="Domain-level strengths.")
+    improvements: list[InlineMarkdown] = Field(default_factory=list, description="Domain-level areas for improvement.")
     summary_after_standards: bool = Field(False, description="Print strengths/improvements after the standards (2019 style).")
     framing: Optional[Markdown] = Field(None, description="Short lead-in printed before the standards.")
     standards: list[Standard] = Field(default_factory=list, description="The domain's standards, in rules order.")
@@ -426,7 +438,7 @@ class ThemeScore(Strict):
 
 class Moderation(Strict):
     to: Descriptor = Field(description="Descriptor after moderation.")
-    reason: Markdown = Field(description="Why the descriptor was moderated.")
+    reason: InlineMarkdown = Field(description="Why the descriptor was moderated.")
 
 
 class ExplanationPart(Strict):
@@ -443,7 +455,7 @@ class Theme(Strict):
         None, description="Qualitative themes: the inspectors' descriptor. Scored themes: optional check."
     )
     moderation: Optional[Moderation] = Field(None, description="A moderation decision on the descriptor.")
-    key_findings: list[Markdown] = Field(default_factory=list, description="Numbered key findings.")
+    key_findings: list[InlineMarkdown] = Field(default_factory=list, description="Numbered key findings.")
     explanation: list[ExplanationPart] = Field(default_factory=list, description="'Explanation of findings' parts.")
     summary: Optional[Body] = Field(None, description="Closing summary (also used in the front summary).")
     data_summary: Optional[Body] = Field(None, description="'Data summary' note.")
@@ -489,7 +501,7 @@ class Inspection(Strict):
     themes: list[Theme] = Field(default_factory=list, description="FJI generation: the themes in order.")
     further_information: Optional[Section] = None
     annexes: list[Annex] = Field(default_factory=list)
-    footnotes: dict[str, Markdown] = Field(default_factory=dict, description="Footnote texts by key, cited as [^key].")
+    footnotes: dict[str, InlineMarkdown] = Field(default_factory=dict, description="Footnote texts by key, cited as [^key].")
     discretion_notes: list[Literal["ratings", "standard", "annex"]] = Field(
         default_factory=lambda: ["ratings", "standard", "annex"],
         description="Where a rating reached by professional discretion says so: 'ratings' (a footnote in the ratings "

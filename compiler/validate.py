@@ -10,12 +10,12 @@ from typing import Annotated, Any, Iterator, Union, get_args, get_origin
 from pydantic import BaseModel, Tag, ValidationError
 
 from .diagnostics import Diagnostics, Span
-from .model import Inspection
+from .markdown_syntax import Citation, citations
+from .model import Inspection, MarkdownText
 from .placeholders import check_placeholders
 from .source import Loc, SourceFile, load_yaml, text_span
 
 ENTRY_FILE = "inspection.yaml"
-_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -366,16 +366,51 @@ def _clean_errors(errors: list[dict], source: SourceFile) -> Diagnostics:
 # --------------------------------------------------------------------------- footnotes
 
 
-def _strings(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _texts(
+    value: Any, tp: Any, loc: Loc, marker: MarkdownText | None = None
+) -> Iterator[tuple[Loc, str, MarkdownText | None]]:
+    """Every string in `value` with how templates print it, read from the model type `tp`:
+    Markdown (paragraphs or one line) or, with None, as written."""
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            args = get_args(tp)
+            marker = marker or next((m for m in args[1:] if isinstance(m, MarkdownText)), None)
+            tp = args[0]
+        elif _is_union(tp):
+            members = [m for m in get_args(tp) if m is not type(None)]
+            tp = members[0] if len(members) == 1 else _member_for(value, members)
+        else:
+            break
     if isinstance(value, str):
-        yield loc, value
+        if marker is not None or tp is str:  # not a key the model does not know
+            yield loc, value, marker
     elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _strings(item, loc + (i,))
+        item = get_args(tp)[0] if get_origin(tp) is list else Any
+        for i, v in enumerate(value):
+            yield from _texts(v, item, loc + (i,))
     elif isinstance(value, dict):
-        for key, item in value.items():
-            if key != "content" or not isinstance(value.get("file"), str):
-                yield from _strings(item, loc + (key,))
+        for key, v in value.items():
+            if key == "content" and isinstance(value.get("file"), str):
+                continue  # a Markdown file's text, checked in its own file
+            if _is_model(tp):
+                field = tp.model_fields.get(key)
+                if field is None:
+                    yield from _texts(v, Any, loc + (key,))
+                else:  # pydantic keeps a field's own Annotated metadata apart from its type
+                    own = next((m for m in field.metadata if isinstance(m, MarkdownText)), None)
+                    yield from _texts(v, field.annotation, loc + (key,), own)
+            else:
+                yield from _texts(v, get_args(tp)[1] if get_origin(tp) is dict else Any, loc + (key,))
+
+
+def _member_for(value: Any, members: list[Any]) -> Any:
+    """The member of a union that `value` has the shape of (a mapping: the model with its keys)."""
+    if isinstance(value, dict):
+        models = [m for m in members if _is_model(_unwrap(m))]
+        return max(models, key=lambda m: len(value.keys() & _unwrap(m).model_fields), default=Any)
+    wanted = list if isinstance(value, list) else str if isinstance(value, str) else None
+    return next((m for m in members if _unwrap(m) is wanted or get_origin(_unwrap(m)) is wanted), Any)
 
 
 class _YamlText:
@@ -394,8 +429,16 @@ class _YamlText:
         line = min(max(span.line, 1), len(self.starts))
         return self.starts[line - 1] + span.column - 1
 
-    def span_at(self, path: str, offset: int) -> Span:
-        return _span_in_text(path, self.text, offset)
+    def citation_span(self, source: SourceFile, loc: Loc, value: str, citation: Citation) -> Span:
+        """Where a citation in the value at `loc` is written: the same occurrence of `[^key]`
+        counted from where the value starts (quoting and folding change the text between)."""
+        written = f"[^{citation.key}]"
+        found = self.offset(text_span(source, loc)) - 1
+        for _ in range(value.count(written, 0, citation.offset) + 1):
+            found = self.text.find(written, found + 1)
+            if found < 0:
+                return text_span(source, loc)
+        return _span_in_text(str(source.path), self.text, found)
 
 
 def _span_in_text(path: str, text: str, offset: int) -> Span:
@@ -406,7 +449,8 @@ def _span_in_text(path: str, text: str, offset: int) -> Span:
 def _check_footnotes(
     data: dict, source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
 ) -> None:
-    """Every [^key] must be defined in `footnotes`; a footnote nobody cites is a warning."""
+    """Every citation the renderer will make must be defined in `footnotes`, and a footnote
+    nobody cites is a warning; so is a `[^key]` in text that prints as written."""
     defined = data.get("footnotes")
     defined = defined if isinstance(defined, dict) else {}
     used: set[str] = set()
@@ -420,26 +464,27 @@ def _check_footnotes(
             *_did_you_mean(key, list(defined)),
         )
 
-    for loc, text in _strings(data, ()):
+    for loc, text, markdown in _texts(data, Inspection, ()):
         if loc and loc[-1] == "footnote" and loc[0] != "footnotes":
             used.add(text)
             if text not in defined:
                 undefined(text, source.span(loc))
             continue
-        search_from = raw.offset(text_span(source, loc))
+        if "[^" not in text:  # no citation without it (entities and escapes make text, not syntax)
+            continue
         in_note = len(loc) == 2 and loc[0] == "footnotes"
-        for match in _FOOTNOTE_REF.finditer(text):
-            key = match.group(1)
-            if key in defined and not in_note:
-                used.add(key)
-                continue
-            found = raw.text.find(match.group(0), search_from)
-            if found < 0:
-                span = text_span(source, loc)
-            else:
-                span = raw.span_at(str(source.path), found)
-                search_from = found + len(match.group(0))
-            if in_note:  # the renderer drops it: notes are not numbered inside notes
+        field = next((part for part in reversed(loc) if isinstance(part, str)), "")
+        # Plain text is read as a line of Markdown would be, to find what was meant as a citation.
+        for citation in citations(text, inline=markdown is None or markdown.inline):
+            key, span = citation.key, raw.citation_span(source, loc, text, citation)
+            if markdown is None:
+                diagnostics.warning(
+                    "footnote-not-markdown",
+                    f"'{field}' is plain text: footnote citations work only in Markdown fields; "
+                    f"[^{key}] prints literally",
+                    span,
+                )
+            elif in_note:  # the renderer drops it: notes are not numbered inside notes
                 diagnostics.error(
                     "footnote-in-footnote",
                     f"footnote '{loc[1]}' cites [^{key}]; a footnote's text cannot cite a footnote",
@@ -448,13 +493,13 @@ def _check_footnotes(
                 )
             else:
                 used.add(key)
-                undefined(key, span)
-    for markdown in markdown_files.values():
-        for match in _FOOTNOTE_REF.finditer(markdown.data):
-            key = match.group(1)
-            used.add(key)
-            if key not in defined:
-                undefined(key, _span_in_text(str(markdown.path), markdown.data, match.start()))
+                if key not in defined:
+                    undefined(key, span)
+    for markdown_file in markdown_files.values():
+        for citation in citations(markdown_file.data):
+            used.add(citation.key)
+            if citation.key not in defined:
+                undefined(citation.key, _span_in_text(str(markdown_file.path), markdown_file.data, citation.offset))
     for key in defined:
         if key not in used:
             diagnostics.warning(

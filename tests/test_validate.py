@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from compiler.pipeline import compile_inspection
+from compiler.render_html import render_html
 from compiler.validate import load_inspection
 from helpers import line_of, minimal_copy
 
@@ -244,3 +245,54 @@ def test_footnote_positions_in_folded_and_quoted_scalars(tmp_path):
     quoted = line_of(entry, "over two lines[^gone]")
     assert [(line, column) for line, column, _ in found] == [(folded, 21), (quoted, 23)]
     assert all(d.code == "footnote-undefined" for d in diagnostics.errors)
+
+
+def test_a_citation_written_in_code_is_text_not_an_error(tmp_path):
+    """`[^key]` in a code span or block prints as written; only the real citation after it counts."""
+    entry = minimal_copy(
+        tmp_path, "code",
+        "    - file: narrative/foreword.md\n",
+        "    - file: narrative/foreword.md\n"
+        "    - text: Write `[^gone]` to cite a note, as here[^gone].\n",
+    )
+    markdown = entry.parent / "narrative" / "foreword.md"
+    markdown.write_text("Cite notes as `[^key]`.\n\n```\n[^fenced]\n```\n\nIn `[^x]` form, as here[^x].\n",
+                        encoding="utf-8")
+    _, diagnostics, _ = load_inspection(entry.parent)
+    found = {(Path(d.span.path).name, d.span.line, d.span.column, d.code) for d in diagnostics.errors}
+    yaml_line = line_of(entry, "as here[^gone]")
+    yaml_column = entry.read_text(encoding="utf-8").splitlines()[yaml_line - 1].index("here[^gone]") + 5
+    assert found == {("inspection.yaml", yaml_line, yaml_column, "footnote-undefined"),
+                     ("foreword.md", 7, len("In `[^x]` form, as here") + 1, "footnote-undefined")}
+    assert [d.code for d in diagnostics.warnings] == ["footnote-unused"]  # 'board' was cited in the file
+
+
+def test_a_citation_in_plain_text_is_a_warning_at_the_citation(tmp_path):
+    """Titles, captions printed as written, attributions and names are not Markdown."""
+    entry = minimal_copy(
+        tmp_path, "plain",
+        "    - file: narrative/foreword.md\n  signatory:\n    name: Sam Example\n",
+        "    - file: narrative/foreword.md\n"
+        '    - quote: {text: It helped., speaker: parent or carer, attribution: "A parent[^board]"}\n'
+        "  signatory:\n    name: Sam Example[^sample]\n",
+        append="background:\n  title: Background[^board]\n  body: Riverside is small.\n",
+    )
+    text = entry.read_text(encoding="utf-8").replace(
+        '      - id: "1.1"\n        rating: Good\n',
+        '      - id: "1.1"\n        rating: Good\n        key_data:\n'
+        '          - caption: Staff[^sample]\n            rows: [["Case managers", "4"]]\n',
+    )
+    entry.write_text(text, encoding="utf-8")
+    compiled = compile_inspection(entry.parent)
+    assert not compiled.diagnostics.errors
+    found = sorted((d.span.line, d.span.column, d.code) for d in compiled.diagnostics.warnings)
+    expected = sorted(
+        (line_of(entry, needle), text.splitlines()[line_of(entry, needle) - 1].index(needle) + needle.index("[^") + 1,
+         "footnote-not-markdown")
+        for needle in ('parent[^board]', "Example[^sample]", "Background[^board]", "Staff[^sample]")
+    )
+    assert found == expected
+    assert all("prints literally" in d.message for d in compiled.diagnostics.warnings)
+    html = render_html(compiled.rated)
+    for written in ("A parent[^board]", "Sam Example[^sample]", "Background[^board]", "Staff[^sample]"):
+        assert written in html
