@@ -322,6 +322,16 @@ def test_inspection_data_annex_from_prompt_results(standards):
     assert re.search(rf"b\) {re.escape(rules_prompt.text)}</th><td class=\"num\">{expected}%</td>", annex.replace("&#39;", "'"))
 
 
+def test_key_question_text_prints_as_plain_text_in_the_data_annex(standards):
+    result = standards.result
+    marked = [s.model_copy(update={"key_questions": [
+        q.model_copy(update={"text": q.text + " *as written*"}) for q in s.key_questions]}) for s in result.standards]
+    html = render_html(standards.model_copy(update={"result": result.model_copy(update={"standards": marked})}))
+    annex = html[html.index('id="sec-annex-2"'):html.index('id="sec-annex-3"')]
+    captions = re.findall(r"<caption>(.*?)</caption>", annex)
+    assert captions and all(c.endswith("*as written*") for c in captions) and "<em>" not in annex
+
+
 def test_rules_annex_generated_from_the_rules_file(standards):
     html = render_html(standards)
     annex = html[html.index('id="sec-annex-3"'):]
