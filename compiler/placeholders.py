@@ -46,7 +46,7 @@ def find_in_source(source: SourceFile) -> list[Placeholder]:
     marked = [(loc, value) for loc, value in _strings(source.data, ()) if PLACEHOLDER_RE.search(value)]
     if not marked:
         return []
-    raw = _raw_text(source.path)
+    raw = source.text
     line_starts = _line_starts(raw)
     # Start offsets of every key and value: a scalar's text ends before the next one begins.
     starts = sorted({_offset(line_starts, span) for span in source.positions.values()})
@@ -81,13 +81,6 @@ def check_placeholders(status: str, sources: list[SourceFile], diagnostics: Diag
                 hint = ()
             else:
                 diagnostics.warning("placeholder", f"placeholder left: {item.what}", item.span)
-
-
-def _raw_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _line_starts(text: str) -> list[int]:

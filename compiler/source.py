@@ -90,6 +90,9 @@ class SourceFile:
     data: Any
     # loc -> span of the value; keys of mappings also under loc + ("<key>",)
     positions: dict[Loc, Span] = field(default_factory=dict)
+    # The text the data was read from, so later checks place problems without reading the file again
+    # (under `serve` an editor may have saved a newer version in between).
+    text: str = ""
 
     def span(self, loc: Loc) -> Span:
         """The position of `loc`, or of its nearest ancestor that has one."""
@@ -163,7 +166,7 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
     finally:
         if "loader" in locals():
             loader.dispose()
-    source = SourceFile(path, None)
+    source = SourceFile(path, None, text=text)
     if node is None:
         source.data = None
         source.positions[()] = Span(str(path))

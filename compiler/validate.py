@@ -124,7 +124,7 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     except OSError as exc:
         diagnostics.error("file-unreadable", f"cannot read '{name}' ({exc.strerror})", span)
         return None
-    return SourceFile(path, text, {(): Span(str(path), 1, 1)})
+    return SourceFile(path, text, {(): Span(str(path), 1, 1)}, text=text)
 
 
 # --------------------------------------------------------------------------- pydantic errors
@@ -417,10 +417,7 @@ class _YamlText:
     """The raw YAML text, to find where inside a string value a citation stands."""
 
     def __init__(self, source: SourceFile):
-        try:
-            self.text = source.path.read_text(encoding="utf-8")
-        except OSError:
-            self.text = ""
+        self.text = source.text
         self.starts = [0]
         for line in self.text.splitlines(keepends=True):
             self.starts.append(self.starts[-1] + len(line))

@@ -233,3 +233,15 @@ def test_cli_new_help():
     result = CliRunner().invoke(main, ["new", "--help"])
     assert result.exit_code == 0
     assert "--framework" in result.output
+
+
+def test_placeholders_are_placed_in_the_text_that_was_parsed_not_a_later_save(tmp_path):
+    from compiler.placeholders import find_in_source
+    from compiler.source import load_yaml
+
+    path = tmp_path / "inspection.yaml"
+    path.write_text("meta:\n  service: '[[placeholder: service name]]'\n", encoding="utf-8")
+    source = load_yaml(path, Diagnostics())
+    path.write_text("# saved again by the editor\n\n\nmeta:\n  service: x\n", encoding="utf-8")
+    [found] = find_in_source(source)
+    assert (found.span.line, found.span.column, found.what) == (2, 13, "service name")
