@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .diagnostics import Diagnostics, Span
-from .output import write_all_atomic
+from .output import PartlyWritten, write_all_atomic
 from .pipeline import compile_inspection
 from .render_html import render_html
 from .resources import TEMPLATES_DIR
@@ -71,9 +71,13 @@ def build_inspection(
     target = Path(out_dir) / compiled.slug
     try:
         result.outputs = write_all_atomic({target / name: data for name, data in rendered.items()})
-    except OSError as exc:  # nothing was replaced: the previous outputs stay as they were
+    except OSError as exc:
         where = Path(exc.filename) if exc.filename else target
         reason = exc.strerror or str(exc)
-        result.diagnostics.error("output-unwritable", f"cannot write the outputs here ({reason}); nothing was written",
+        if isinstance(exc, PartlyWritten):
+            outcome = "only these were replaced: " + ", ".join(p.name for p in exc.replaced)
+        else:
+            outcome = "nothing was written; the previous outputs are as they were"
+        result.diagnostics.error("output-unwritable", f"cannot write the outputs here ({reason}); {outcome}",
                                  Span(str(where)))
     return result

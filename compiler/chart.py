@@ -4,6 +4,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any, Optional, Sequence
 
+from .formatting import format_percent
+
 WIDTH = 520
 LABEL_W = 180
 BAR_H = 22
@@ -25,11 +27,6 @@ _BAND_COLOURS = {
 
 def _x(percent: float) -> float:
     return LABEL_W + (WIDTH - LABEL_W - 50) * max(0.0, min(100.0, percent)) / 100
-
-
-def _label(percent: float) -> str:
-    """The figure as the tables print it: whole numbers plain, others to one decimal place."""
-    return f"{percent:.0f}%" if float(percent).is_integer() else f"{percent:.1f}%"
 
 
 def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float, Optional[str]]],
@@ -62,10 +59,10 @@ def _svg(chart_id: str, title: str, desc: str, rows: list[tuple[str, float, Opti
             f"{escape(short)}</text>"
             f'<rect x="{LABEL_W}" y="{y}" width="{max(1.0, _x(percent) - LABEL_W):.1f}" height="{BAR_H}" fill="{colour}"/>'
             # A white backing keeps the value readable where a dashed band line crosses it.
-            f'<rect x="{_x(percent) + 2:.1f}" y="{y + 3}" width="{len(_label(percent)) * 8 + 4}" '
+            f'<rect x="{_x(percent) + 2:.1f}" y="{y + 3}" width="{len(format_percent(percent)) * 8 + 4}" '
             f'height="{BAR_H - 6}" fill="#fff"/>'
             f'<text x="{_x(percent) + 4:.1f}" y="{y + BAR_H * 0.7:.1f}" font-size="13" fill="#111">'
-            f"{_label(percent)}</text>"
+            f"{format_percent(percent)}</text>"
         )
     parts.append(
         f'<line x1="{LABEL_W}" y1="{TOP - 4}" x2="{LABEL_W}" y2="{axis_bottom}" stroke="#111" stroke-width="1"/>'
@@ -91,7 +88,7 @@ def kq_chart(standard_id: str, standard_name: str, key_questions: Sequence[Any],
         label = label[:1].upper() + label[1:]
         rows.append((label, float(kq.percent), kq.band.value if kq.band else None))
     thresholds = [(band.min, band.rating.value) for band in rules.bands]
-    described = "; ".join(f"{label}: {_label(percent)}" for label, percent, _ in rows)
+    described = "; ".join(f"{label}: {format_percent(percent)}" for label, percent, _ in rows)
     lines = ", ".join(f"{name} from {minimum:g}%" for minimum, name in sorted(thresholds) if minimum > 0)
     # The title is what a PDF reader gets as the figure's alternative text, so it carries the figures.
     title = f"Key-question results for standard {standard_id} {standard_name}: {described}"
@@ -105,6 +102,6 @@ def theme_chart(theme_name: str, percent: float, descriptor: Optional[str], rule
     rows = [("Case assessment score", float(percent), descriptor)]
     lines = ", ".join(f"{name} from {minimum:g}%" for minimum, name in sorted(thresholds) if minimum > 0)
     slug = "".join(ch if ch.isalnum() else "-" for ch in theme_name.lower())
-    title = f"Case assessment score for {theme_name}: {_label(percent)}"
-    desc = f"{_label(percent)} of the work assessed was done well enough. Descriptor thresholds: {lines}."
+    title = f"Case assessment score for {theme_name}: {format_percent(percent)}"
+    desc = f"{format_percent(percent)} of the work assessed was done well enough. Descriptor thresholds: {lines}."
     return _svg(f"chart-{slug}", title, desc, rows, thresholds)

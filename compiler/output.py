@@ -9,6 +9,14 @@ from pathlib import Path
 from typing import Mapping
 
 
+class PartlyWritten(OSError):
+    """Putting the staged files in place failed after some of them had already replaced their targets."""
+
+    def __init__(self, cause: OSError, replaced: list[Path]):
+        super().__init__(cause.errno, cause.strerror, cause.filename)
+        self.replaced = replaced
+
+
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
     """Write `data` to `path` through a temp file in the same directory and `os.replace`.
 
@@ -23,7 +31,9 @@ def write_all_atomic(files: Mapping[Path | str, bytes | str]) -> list[Path]:
 
     Why: one build writes several files (ratings.json, HTML, PDF); a failure while writing any
     of them (a full disk, a folder in the way) must leave the previous outputs as they were, not
-    a mix of old and new, and must leave no temp file or newly made empty folder behind.
+    a mix of old and new, and must leave no temp file or newly made empty folder behind. Only a
+    failure of the final renames themselves, which are not one atomic step, can leave some
+    files replaced: that raises `PartlyWritten`, which names them.
     """
     staged: list[tuple[str, Path]] = []
     made: list[Path] = []
@@ -39,8 +49,15 @@ def write_all_atomic(files: Mapping[Path | str, bytes | str]) -> list[Path]:
             made += [p for p in folders if not p.exists() and p not in made]
             target.parent.mkdir(parents=True, exist_ok=True)
             staged.append((_stage(target, data), target))
+        replaced: list[Path] = []
         for tmp_name, target in staged:
-            os.replace(tmp_name, target)
+            try:
+                os.replace(tmp_name, target)
+            except OSError as exc:
+                if replaced:
+                    raise PartlyWritten(exc, replaced) from exc
+                raise
+            replaced.append(target)
     except BaseException:
         for tmp_name, _ in staged:
             Path(tmp_name).unlink(missing_ok=True)
@@ -56,7 +73,10 @@ def write_all_atomic(files: Mapping[Path | str, bytes | str]) -> list[Path]:
 def _stage(target: Path, data: bytes | str) -> str:
     """`data` in a temp file beside `target`, flushed to disk; returns the temp file's name."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # name the folder that refused, not the temp file that was never made
+        raise type(exc)(exc.errno, exc.strerror, str(target.parent)) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

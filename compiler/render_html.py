@@ -22,7 +22,6 @@ from .view import build_view
 from .view_types import Media
 
 
-
 def _md(text: Optional[str]) -> Markup:
     return Markup(render_block(text)) if text else Markup("")
 

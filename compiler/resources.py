@@ -1,7 +1,7 @@
 """Where the project's own files are: the report templates and the fonts embedded in PDFs.
 
-In a source checkout they sit at its top (`templates/`, `fonts/`), where authors edit them; an
-installed wheel carries copies inside the package (`compiler/templates`, `compiler/fonts`).
+An installed wheel carries them inside the package (`compiler/templates`, `compiler/fonts`); in a
+source checkout (and an editable install) they sit at its top, where authors edit them.
 """
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _project_dir(name: str) -> Path:
-    checkout = _PACKAGE.parent / name
-    return checkout if checkout.is_dir() else _PACKAGE / name
+    # The packaged copy first: installed, the folder beside the package is site-packages, where
+    # another distribution's `templates/` could sit. A checkout has no packaged copy.
+    packaged = _PACKAGE / name
+    return packaged if packaged.is_dir() else _PACKAGE.parent / name
 
 
 TEMPLATES_DIR = _project_dir("templates")

@@ -282,7 +282,8 @@ class _Scorer:
     def _warn_unexplained_small_sample(self, domain_rule: DomainRule, domain: Domain, loc: Loc) -> None:
         """A domain too small to rate should say why; silence usually means the counts are unfinished."""
         case_based = {s.id for s in domain_rule.standards if s.method == "case-based"}
-        if any(s.not_rated_reason for s in domain.standards if s.id in case_based):
+        present = [s for s in domain.standards if s.id in case_based]
+        if present and all(s.not_rated_reason for s in present):
             return
         where = ("the domain" if len(case_based) == len(domain_rule.standards) else
                  "each of its case-based standards")

@@ -80,3 +80,35 @@ def test_something_in_the_way_is_an_os_error_naming_it_and_nothing_is_written(tm
         output.write_all_atomic(files)
     assert raised.value.filename == str(in_the_way)
     assert _tree(tmp_path) == before
+
+
+def test_a_folder_that_refuses_temp_files_is_named_not_the_temp_file(tmp_path, monkeypatch):
+    def refused(prefix, suffix, dir):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x1y2" + suffix))
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refused)
+    with pytest.raises(PermissionError) as caught:
+        output.write_all_atomic({tmp_path / "out" / "ratings.json": "{}"})
+    assert caught.value.filename == str(tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []  # the folder made for it is removed again
+
+
+def test_a_rename_failing_after_another_succeeded_names_what_was_replaced(tmp_path, monkeypatch):
+    first, second = tmp_path / "ratings.json", tmp_path / "report.html"
+    first.write_text("old json")
+    second.write_text("old html")
+    real_replace = output.os.replace
+    calls = []
+
+    def second_fails(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output.os, "replace", second_fails)
+    with pytest.raises(output.PartlyWritten) as caught:
+        output.write_all_atomic({first: "new json", second: "new html"})
+    assert caught.value.replaced == [first] and caught.value.filename == str(second)
+    assert (first.read_text(), second.read_text()) == ("new json", "old html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ratings.json", "report.html"]  # no temp file left

@@ -19,11 +19,13 @@ def test_every_template_and_font_file_is_package_data():
         assert every and every <= shipped, sorted(str(p.relative_to(ROOT)) for p in every - shipped)
 
 
-def test_resources_prefer_the_checkout_and_fall_back_to_the_packaged_copy(tmp_path, monkeypatch):
+def test_resources_use_the_packaged_copy_and_else_the_checkout(tmp_path, monkeypatch):
     assert resources.TEMPLATES_DIR == ROOT / "templates" and resources.FONTS_DIR == ROOT / "fonts"
-    package = tmp_path / "site-packages" / "compiler"
-    (package / "templates").mkdir(parents=True)
+    site = tmp_path / "site-packages"
+    package = site / "compiler"
+    package.mkdir(parents=True)
     monkeypatch.setattr(resources, "_PACKAGE", package)
+    assert resources._project_dir("templates") == site / "templates"  # a checkout: the top-level folder
+    (package / "templates").mkdir()
+    (site / "templates").mkdir()  # another distribution's folder beside the package never wins
     assert resources._project_dir("templates") == package / "templates"
-    (tmp_path / "site-packages" / "templates").mkdir()
-    assert resources._project_dir("templates") == tmp_path / "site-packages" / "templates"

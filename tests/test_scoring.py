@@ -754,3 +754,13 @@ def test_discretion_counts_only_the_boundary_the_move_crosses():
     with_discretion(data, "2.2", G)
     result, problems = run(data)
     assert problems == [] and result.standard("2.2").discretion.triggers == ["boundary"]
+
+
+def test_a_small_domain_warns_until_every_case_based_standard_says_why():
+    data = standards_data("standards-2024")
+    data["domains"][2]["sample"] = {"cases": 3}
+    source_standard(data, "3.1")["not_rated_reason"] = "Three cases only."
+    assert codes(run(data)[1]) == ["domain-too-small"]
+    for n in (2, 3):
+        source_standard(data, f"3.{n}")["not_rated_reason"] = "Three cases only."
+    assert run(data)[1] == []
