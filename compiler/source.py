@@ -24,7 +24,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _TooDeep(yaml.composer.ComposerError):
-    pass
+    """Nesting deeper than MAX_DEPTH: refused before Python's recursion limit is reached."""
 
 
 class _Loader(yaml.SafeLoader):

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from compiler.build import build_inspection
@@ -115,10 +116,8 @@ def test_a_pdf_renderer_crash_leaves_the_previous_outputs_and_no_temp_files(tmp_
     monkeypatch.setattr(compiler.render_pdf, "render_pdf", crash)
     out = tmp_path / "out"
     before = _previous_outputs(out)
-    try:
+    with pytest.raises(RuntimeError, match="renderer crashed"):
         build_inspection(FIXTURES / "standards", out, {"html", "pdf"}, RULES_FILES["standards"])
-    except RuntimeError:
-        pass
     assert {p.name: p.read_text() for p in (out / "standards").iterdir()} == before
 
 
