@@ -47,13 +47,12 @@ def find_in_source(source: SourceFile) -> list[Placeholder]:
     if not marked:
         return []
     raw = source.text
-    line_starts = _line_starts(raw)
     # Start offsets of every key and value: a scalar's text ends before the next one begins.
-    starts = sorted({_offset(line_starts, span) for span in source.positions.values()})
+    starts = sorted({source.offset(span) for span in source.positions.values()})
     found: list[Placeholder] = []
     for loc, value in marked:
         scalar = text_span(source, loc)
-        search_from = _offset(line_starts, scalar)
+        search_from = source.offset(scalar)
         following = bisect.bisect_right(starts, search_from)
         end = starts[following] if following < len(starts) else len(raw)
         for match in PLACEHOLDER_RE.finditer(value):
@@ -63,7 +62,7 @@ def find_in_source(source: SourceFile) -> list[Placeholder]:
             if at < 0:
                 span = scalar
             else:
-                span = _span_at(source.path, raw, at)
+                span = source.span_at(at)
                 search_from = at + len(match.group(0))
             found.append(Placeholder(span, _one_line(match["what"])))
     return found
@@ -81,22 +80,6 @@ def check_placeholders(status: str, sources: list[SourceFile], diagnostics: Diag
                 hint = ()
             else:
                 diagnostics.warning("placeholder", f"placeholder left: {item.what}", item.span)
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [match.end() for match in re.finditer("\n", text)]
-
-
-def _offset(line_starts: list[int], span: Span) -> int:
-    """Character offset of a 1-based line and column, given the offsets where lines start."""
-    if span.line > len(line_starts):
-        return line_starts[-1]
-    return line_starts[span.line - 1] + span.column - 1
-
-
-def _span_at(path: Path, text: str, offset: int) -> Span:
-    line = text.count("\n", 0, offset) + 1
-    return Span(str(path), line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 def _one_line(text: str) -> str:

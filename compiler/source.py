@@ -8,8 +8,10 @@ characters, lone surrogates and nesting deeper than `MAX_DEPTH` are reported, ne
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +109,36 @@ class SourceFile:
         """The position of the key that names `loc` (for 'unknown key' messages)."""
         return self.positions.get(tuple(loc) + ("<key>",)) or self.span(loc)
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return _line_starts(self.text)
+
+    def offset(self, span: Span) -> int:
+        """Where in `text` a 1-based line and column of this file stands."""
+        starts = self._line_starts
+        return starts[min(max(span.line, 1), len(starts)) - 1] + span.column - 1
+
+    def span_at(self, offset: int) -> Span:
+        """The line and column of a character offset into `text`."""
+        return _offset_span(self.path, self.text, offset, self._line_starts)
+
 
 def _span(path: Path, mark: yaml.Mark) -> Span:
     return Span(str(path), mark.line + 1, mark.column + 1)
 
 
-def _offset_span(path: Path, text: str, offset: int) -> Span:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return Span(str(path), text.count("\n", 0, offset) + 1, offset - line_start + 1)
+# Line breaks as YAML counts them, so offsets agree with the parser's line numbers.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+
+def _offset_span(path: Path, text: str, offset: int, line_starts: list[int] | None = None) -> Span:
+    starts = line_starts if line_starts is not None else _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return Span(str(path), line, offset - starts[line - 1] + 1)
 
 
 def text_span(source: SourceFile, loc: Loc) -> Span:

@@ -413,34 +413,16 @@ def _member_for(value: Any, members: list[Any]) -> Any:
     return next((m for m in members if _unwrap(m) is wanted or get_origin(_unwrap(m)) is wanted), Any)
 
 
-class _YamlText:
-    """The raw YAML text, to find where inside a string value a citation stands."""
-
-    def __init__(self, source: SourceFile):
-        self.text = source.text
-        self.starts = [0]
-        for line in self.text.splitlines(keepends=True):
-            self.starts.append(self.starts[-1] + len(line))
-
-    def offset(self, span: Span) -> int:
-        line = min(max(span.line, 1), len(self.starts))
-        return self.starts[line - 1] + span.column - 1
-
-    def citation_span(self, source: SourceFile, loc: Loc, value: str, citation: Citation) -> Span:
-        """Where a citation in the value at `loc` is written: the same occurrence of `[^key]`
-        counted from where the value starts (quoting and folding change the text between)."""
-        written = f"[^{citation.key}]"
-        found = self.offset(text_span(source, loc)) - 1
-        for _ in range(value.count(written, 0, citation.offset) + 1):
-            found = self.text.find(written, found + 1)
-            if found < 0:
-                return text_span(source, loc)
-        return _span_in_text(str(source.path), self.text, found)
-
-
-def _span_in_text(path: str, text: str, offset: int) -> Span:
-    line = text.count("\n", 0, offset) + 1
-    return Span(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+def _citation_span(source: SourceFile, loc: Loc, value: str, citation: Citation) -> Span:
+    """Where a citation in the YAML value at `loc` is written: the same occurrence of `[^key]`
+    counted from where the value starts (quoting and folding change the text between)."""
+    written = f"[^{citation.key}]"
+    found = source.offset(text_span(source, loc)) - 1
+    for _ in range(value.count(written, 0, citation.offset) + 1):
+        found = source.text.find(written, found + 1)
+        if found < 0:
+            return text_span(source, loc)
+    return source.span_at(found)
 
 
 def _check_footnotes(
@@ -451,7 +433,6 @@ def _check_footnotes(
     defined = data.get("footnotes")
     defined = defined if isinstance(defined, dict) else {}
     used: set[str] = set()
-    raw = _YamlText(source)
 
     def undefined(key: str, span: Span) -> None:
         diagnostics.error(
@@ -473,7 +454,7 @@ def _check_footnotes(
         field = next((part for part in reversed(loc) if isinstance(part, str)), "")
         # Plain text is read as a line of Markdown would be, to find what was meant as a citation.
         for citation in citations(text, inline=markdown is None or markdown.inline):
-            key, span = citation.key, raw.citation_span(source, loc, text, citation)
+            key, span = citation.key, _citation_span(source, loc, text, citation)
             if markdown is None:
                 diagnostics.warning(
                     "footnote-not-markdown",
@@ -496,7 +477,7 @@ def _check_footnotes(
         for citation in citations(markdown_file.data):
             used.add(citation.key)
             if citation.key not in defined:
-                undefined(citation.key, _span_in_text(str(markdown_file.path), markdown_file.data, citation.offset))
+                undefined(citation.key, markdown_file.span_at(citation.offset))
     for key in defined:
         if key not in used:
             diagnostics.warning(

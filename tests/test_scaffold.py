@@ -245,3 +245,16 @@ def test_placeholders_are_placed_in_the_text_that_was_parsed_not_a_later_save(tm
     path.write_text("# saved again by the editor\n\n\nmeta:\n  service: x\n", encoding="utf-8")
     [found] = find_in_source(source)
     assert (found.span.line, found.span.column, found.what) == (2, 13, "service name")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_placeholder_positions_count_lines_as_the_yaml_parser_does(tmp_path, newline):
+    from compiler.placeholders import find_in_source
+    from compiler.source import load_yaml
+
+    path = tmp_path / "inspection.yaml"
+    path.write_bytes(newline.join(["meta:", "  area: Testshire", "  service: '[[placeholder: name]]'", ""]).encode())
+    source = load_yaml(path, Diagnostics())
+    [found] = find_in_source(source)
+    assert (found.span.line, found.span.column) == (3, 13)
+    assert source.span(("meta", "service")).line == 3
