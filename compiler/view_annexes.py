@@ -34,19 +34,24 @@ def _inspection_data(rated: RatedInspection, domains: list[DomainView]) -> list[
     return blocks
 
 
+def _percent_ranges(minimums: list[float]) -> list[str]:
+    """Band minimums, highest first -> '80%+', '65–79%', ..., 'below 50%'."""
+    ranges = []
+    for index, minimum in enumerate(minimums):
+        upper = minimums[index - 1] if index > 0 else None
+        ranges.append(f"{minimum:g}%+" if upper is None else
+                      f"below {upper:g}%" if minimum == 0 else f"{minimum:g}–{upper - 1:g}%")
+    return ranges
+
+
 def _rules_annex(rated: RatedInspection) -> dict:
     rules, result = rated.rules, rated.result
     known = {a.id: a.text for a in rules.assumptions}
     for holder in (rules.overall, rules.discretion, rules.min_cases):
         if holder is not None and holder.assumption is not None:
             known[holder.assumption.id] = holder.assumption.text
-    bands = []
-    for index, band in enumerate(rules.bands):
-        upper = rules.bands[index - 1].min if index > 0 else None
-        span = f"{band.min:g}%+" if upper is None else (
-            f"below {upper:g}%" if band.min == 0 else f"{band.min:g}–{upper - 1:g}%"
-        )
-        bands.append({"label": band.label or "", "range": span, "rating": band.rating.value})
+    bands = [{"label": band.label or "", "range": span, "rating": band.rating.value}
+             for band, span in zip(rules.bands, _percent_ranges([b.min for b in rules.bands]))]
     overall, overall_scaled = [], []
     if rules.overall is not None:
         ordered = sorted(rules.overall.bands, key=lambda b: b.min)
@@ -56,13 +61,8 @@ def _rules_annex(rated: RatedInspection) -> dict:
         if result.max_score and result.max_score != rules.overall.max:
             overall_scaled = [{"range": f"{r.low}–{r.high}" if r.low != r.high else f"{r.low}", "rating": r.rating.value}
                               for r in result.overall_bands]
-    theme_bands = []
-    for index, band in enumerate(rules.theme_bands):
-        upper = rules.theme_bands[index - 1].min if index > 0 else None
-        span = f"{band.min:g}%+" if upper is None else (
-            f"below {upper:g}%" if band.min == 0 else f"{band.min:g}–{upper - 1:g}%"
-        )
-        theme_bands.append({"range": span, "descriptor": band.descriptor.value, "stars": band.stars})
+    theme_bands = [{"range": span, "descriptor": band.descriptor.value, "stars": band.stars}
+                   for band, span in zip(rules.theme_bands, _percent_ranges([b.min for b in rules.theme_bands]))]
     discretion = None
     if rules.discretion is not None:
         d = rules.discretion
