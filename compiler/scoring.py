@@ -341,8 +341,8 @@ class _Scorer:
                 continue
             question = source.key_questions[index]
             prompts = self._rate_prompts(question_rule, question, q_loc + (index,))
-            rated_question = self._rate_question(question_rule.id, question_rule.text, question, q_loc + (index,), required)
-            rated.append(rated_question.model_copy(update={"prompts": prompts}))
+            rated.append(self._rate_question(question_rule.id, question_rule.text, question, q_loc + (index,),
+                                             required, prompts))
         return rated
 
     def _figures(self, yes: Optional[int], of: Optional[int], percent: Optional[float], loc: Loc,
@@ -371,7 +371,8 @@ class _Scorer:
             return exact, True
         return percent, True
 
-    def _rate_question(self, qid: str, text: str, question: KeyQuestion, loc: Loc, required: bool) -> RatedKeyQuestion:
+    def _rate_question(self, qid: str, text: str, question: KeyQuestion, loc: Loc, required: bool,
+                       prompts: list[RatedPrompt]) -> RatedKeyQuestion:
         exact, given = self._figures(question.yes, question.of, question.percent, loc, f"key question {qid}")
         if not given and required:
             self.problem(loc, "key-question-no-data", f"key question {qid} needs 'yes' and 'of' (or a published 'percent')")
@@ -382,7 +383,7 @@ class _Scorer:
         percent = round_percent(exact, self.rules) if exact is not None else None
         band = band_for(_banded_value(exact, self.rules), self.rules) if exact is not None else None
         return RatedKeyQuestion(id=qid, text=question.text or text, yes=question.yes, of=question.of,
-                                percent=percent, band=band)
+                                percent=percent, band=band, prompts=prompts)
 
     def _rate_prompts(self, question_rule, question: KeyQuestion, loc: Loc) -> list[RatedPrompt]:
         """Each prompt's figures checked and its percentage rounded as a key question's is."""
