@@ -28,12 +28,12 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure the checkout this script sits in
 
-from compiler.build import render_outputs  # noqa: E402
-from compiler.model import RatedInspection  # noqa: E402
-from compiler.pipeline import inspection_slug  # noqa: E402
-from compiler.ruleset import load_ruleset  # noqa: E402
-from compiler.scoring import rate  # noqa: E402
-from compiler.validate import load_inspection  # noqa: E402
+from compiler.build.inspection import render_outputs  # noqa: E402
+from compiler.rating.result import RatedInspection  # noqa: E402
+from compiler.rating.compile import inspection_slug  # noqa: E402
+from compiler.rating.ruleset import load_ruleset  # noqa: E402
+from compiler.rating.scoring import rate  # noqa: E402
+from compiler.sources.validate import load_inspection  # noqa: E402
 
 STAGES = ("load", "rules", "rate", "html", "pdf")
 

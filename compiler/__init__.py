@@ -1,12 +1,14 @@
 """inspection-compiler: YAML inspection sources -> rated HTML and PDF reports.
 
-The pipeline runs one way:
+The pipeline runs one way, a package a stage; each imports only from the stages before it:
 
-1. source    YAML file -> plain data with positions (`source.py`)
-2. validate  plain data -> typed `Inspection`, or diagnostics (`validate.py`, `model.py`)
-3. rate      `Inspection` + `RuleSet` -> `RatingResult` (`ruleset.py`, `scoring.py`)
-4. render    `RatedInspection` -> view -> HTML -> PDF (`view.py`, `render_html.py`, `render_pdf.py`)
-5. write     outputs written atomically in one place (`output.py`)
+1. sources/    YAML and Markdown -> typed `Inspection`, or positioned diagnostics
+2. rating/     `Inspection` + rules file (`rating/rules/<id>.yaml`) -> `RatedInspection`
+3. render/     `RatedInspection` -> view -> HTML text and PDF bytes
+4. build/      rendered outputs -> files under build/<slug>/, written atomically in one place
+5. authoring/  `inspection new` and the live preview, over the stages above
+
+`cli.py` is the `inspection` command on top of them all.
 """
 
 __version__ = "0.1.0"

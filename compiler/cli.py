@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .diagnostics import CompileError, Diagnostic, Severity
+from .sources.diagnostics import CompileError, Diagnostic, Severity
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -87,7 +87,7 @@ def _refuse_other_files(path: Path, raw: str) -> None:
 
 def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
     """Expand each PATH: an inspection folder, its inspection.yaml, or a folder of inspections."""
-    from .validate import ENTRY_FILE
+    from .sources.validate import ENTRY_FILE
 
     found: list[Path] = []
     for raw in paths:
@@ -106,7 +106,7 @@ def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
 
 def _one_inspection(raw: str) -> Path:
     """PATH for commands that take one inspection: its folder or its inspection.yaml."""
-    from .validate import ENTRY_FILE
+    from .sources.validate import ENTRY_FILE
 
     path = Path(raw)
     _refuse_other_files(path, raw)
@@ -142,7 +142,7 @@ def main() -> None:
 @main.command()
 def frameworks() -> None:
     """List the rating frameworks (rules files) an inspection can name."""
-    from .ruleset import list_frameworks
+    from .rating.ruleset import list_frameworks
 
     rule_sets = list_frameworks()
     width = max((len(r.id) for r in rule_sets), default=0)
@@ -163,8 +163,8 @@ def validate(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
 
     PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders.
     """
-    from .diagnostics import Diagnostics
-    from .pipeline import compile_inspection
+    from .rating.compile import compile_inspection
+    from .sources.diagnostics import Diagnostics
 
     everything = Diagnostics()
     checked = []
@@ -199,18 +199,18 @@ def validate(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
 )
 def rate(path: str, as_json: bool, rules_file: str | None) -> None:
     """Rate one inspection and print its ratings table (or JSON)."""
-    from .pipeline import compile_inspection
+    from .rating.compile import compile_inspection
 
     compiled = compile_inspection(_one_inspection(path), rules_file)
     print_diagnostics(compiled.diagnostics)
     if compiled.rated is None:
         sys.exit(EXIT_INVALID)
     if as_json:
-        from .ratings_json import result_to_json
+        from .rating.ratings_json import result_to_json
 
         echo(json.dumps(result_to_json(compiled.slug, compiled.rated.result), indent=2, ensure_ascii=False))
     else:
-        from .text_report import ratings_table
+        from .rating.text_report import ratings_table
 
         echo(ratings_table(compiled.rated))
 
@@ -228,7 +228,7 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str) -> None:
     default: every inspection under inspections/. An inspection with errors writes nothing;
     the others are still built, and the exit code is 1.
     """
-    from .build import FORMATS, build_inspection
+    from .build.inspection import FORMATS, build_inspection
 
     if not paths:
         if not Path("inspections").is_dir():
@@ -261,8 +261,8 @@ def new(directory: str, framework_id: str) -> None:
     """
     import difflib
 
-    from .ruleset import framework_ids, load_ruleset
-    from .scaffold import ScaffoldError, create_inspection
+    from .authoring.scaffold import ScaffoldError, create_inspection
+    from .rating.ruleset import framework_ids, load_ruleset
 
     known = framework_ids()
     if framework_id not in known:
@@ -291,7 +291,7 @@ def serve(path: str, port: int, open_browser: bool) -> None:
 
     Listens on 127.0.0.1 only. An invalid edit shows its diagnostics in the page. Ctrl-C stops.
     """
-    from .serve import PreviewServer, ServeError
+    from .authoring.serve import PreviewServer, ServeError
 
     try:
         server = PreviewServer(_one_inspection(path), port=port, log=lambda message: echo(message, err=True))
@@ -306,14 +306,14 @@ def serve(path: str, port: int, open_browser: bool) -> None:
               help="Write the schema to FILE instead of printing it.")
 def schema(out: str | None) -> None:
     """Print the JSON Schema of inspection.yaml, for editor completion and checking."""
-    from .ruleset import framework_ids
-    from .schema import schema_text
+    from .rating.ruleset import framework_ids
+    from .sources.schema import schema_text
 
     text = schema_text(framework_ids())
     if out is None:
         click.echo(text, nl=False)
         return
-    from .output import write_atomic
+    from .build.output import write_atomic
 
     try:
         write_atomic(out, text)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from compiler.build import build_inspection
-from compiler.pipeline import compile_inspection
-from compiler.view import build_view
+from compiler.build.inspection import build_inspection
+from compiler.rating.compile import compile_inspection
+from compiler.render.view import build_view
 from helpers import contents_number, pdf_outline
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from compiler import __version__
 from compiler.cli import main
-from compiler.ruleset import framework_ids
+from compiler.rating.ruleset import framework_ids
 from helpers import minimal_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -177,7 +177,7 @@ def test_rate_json_shape(run):
 
 
 def test_rate_with_rules_file(run):
-    rules = ROOT / "compiler" / "rules" / "standards-2024.yaml"
+    rules = ROOT / "compiler" / "rating" / "rules" / "standards-2024.yaml"
     result = run("rate", "--json", "--rules", rules, MINIMAL)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["framework"] == "standards-2024"
@@ -193,12 +193,12 @@ def test_rate_invalid_inspection_exits_1_and_prints_diagnostics(run):
 @pytest.fixture
 def bug_in_pipeline(monkeypatch):
     """Compiling any inspection raises an unexpected exception, as a bug would."""
-    import compiler.pipeline
+    import compiler.rating.compile
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr(compiler.pipeline, "compile_inspection", broken)
+    monkeypatch.setattr(compiler.rating.compile, "compile_inspection", broken)
 
 
 def test_internal_error_is_reported_briefly_with_exit_3(run, bug_in_pipeline):

@@ -1,5 +1,6 @@
-"""Module layering, read from the source with `ast`: the pipeline runs one way, each library has
-one owner, only `output` writes files and only `fetch` serves the PDF renderer's resources.
+"""Module layering, read from the source with `ast`: stage packages import back along the pipeline only,
+each library has its owners, only `build/output.py` writes files and only `render/fetch.py` serves the
+PDF renderer's resources.
 
 Every check is also run on a small snippet that breaks it, so a check that can no longer fail
 fails here instead.
@@ -13,49 +14,36 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "compiler"
-MODULES = sorted(path.stem for path in PACKAGE.glob("*.py"))
+# Every module, named by its path under compiler/: "sources.model", "cli", "build.__init__".
+MODULES = sorted(".".join(path.relative_to(PACKAGE).with_suffix("").parts) for path in PACKAGE.rglob("*.py"))
 
-# The stage of each module, in pipeline order: a module imports only from earlier stages.
-STAGE = {
-    "__init__": 0, "diagnostics": 0, "resources": 0,
-    "source": 1, "model": 1, "markdown_syntax": 1,
-    "placeholders": 2, "schema": 2,
-    "validate": 3, "ruleset": 3,
-    "scoring": 4, "ratings_json": 4,
-    "pipeline": 5,
-    "markdown": 6, "fetch": 6, "output": 6, "formatting": 6, "view_types": 6,
-    "footnotes": 7, "chart": 7,
-    "view_standards": 8, "view_themes": 8, "view_annexes": 8,
-    "view": 9,
-    "render_html": 10, "text_report": 10,
-    "render_pdf": 11,
-    "build": 12, "scaffold": 12,
-    "serve": 13,
-    "cli": 14,
-    "__main__": 15,
-}
-CORE = ["diagnostics", "source", "model", "markdown_syntax", "placeholders", "schema", "validate", "ruleset", "scoring", "ratings_json",
-        "pipeline"]
-RENDERING = {"markdown", "chart", "formatting", "view_types", "footnotes", "view_standards", "view_themes",
-             "view_annexes", "view", "render_html", "text_report", "render_pdf", "fetch", "output", "build", "scaffold",
-             "serve", "cli"}
-# Markdown is parsed in the core (validation checks footnote citations as the renderer reads them)
-# and rendered to HTML in `markdown`.
+# The stage packages in pipeline order: a package imports only from itself and the ones before it.
+PACKAGES = ["sources", "rating", "render", "build", "authoring"]
+# The top of the package ties the stages together: `cli` over every stage, `__main__` over `cli`;
+# `__init__` (the version) may be read from anywhere.
+TOP = {"__init__": -1, "cli": len(PACKAGES), "__main__": len(PACKAGES) + 1}
+CORE_PACKAGES = {"sources", "rating"}
 RENDERING_LIBRARIES = {"jinja2", "markupsafe", "weasyprint"}
 # Third-party libraries and the only modules that may import them.
 OWNERS = {
-    "yaml": {"source"},
-    "pydantic": {"model", "ruleset", "validate"},
-    "jinja2": {"render_html"},
-    "markupsafe": {"view_types", "view_standards", "view_themes", "view", "render_html"},
-    "markdown_it": {"markdown_syntax"},
-    "mdit_py_plugins": {"markdown_syntax"},
-    "weasyprint": {"render_pdf"},
-    "watchfiles": {"serve"},
-    "click": {"cli", "text_report"},
+    "yaml": {"sources.yaml_source"},
+    "pydantic": {"sources.model", "sources.validate", "rating.ruleset", "rating.result"},
+    "jinja2": {"render.html"},
+    "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},
+    "markdown_it": {"sources.markdown_syntax"},
+    "mdit_py_plugins": {"sources.markdown_syntax"},
+    "weasyprint": {"render.pdf"},
+    "watchfiles": {"authoring.serve"},
+    "click": {"cli", "rating.text_report"},
 }
 # Modules that could fetch a resource over a network; fetch.py reads local files and data: URIs.
 NETWORK = {"urllib.request", "http.client", "socket", "ftplib", "requests", "httpx", "urllib3", "aiohttp"}
+
+
+def stage(module: str) -> int:
+    """The pipeline position of a module: its package's, or its own at the top."""
+    first = module.split(".")[0]
+    return PACKAGES.index(first) if first in PACKAGES else TOP[module]
 
 
 def _tree(source: str) -> ast.Module:
@@ -64,41 +52,54 @@ def _tree(source: str) -> ast.Module:
 
 @lru_cache(maxsize=None)
 def _module_tree(module: str) -> ast.Module:
-    return _tree((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    return _tree((PACKAGE / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
 
 
-def imports(tree: ast.Module) -> set[str]:
-    """Every import, anywhere in the module: 'compiler.<module>' for our own, dotted names otherwise."""
+def _ours(dotted: str) -> str | None:
+    """'compiler.render.html' -> 'render.html'; a package -> its '__init__'; None if not ours."""
+    if dotted != "compiler" and not dotted.startswith("compiler."):
+        return None
+    parts = dotted.split(".")[1:]
+    if (PACKAGE.joinpath(*parts, "__init__.py")).exists():
+        return ".".join([*parts, "__init__"])
+    return ".".join(parts) if parts and PACKAGE.joinpath(*parts[:-1], parts[-1] + ".py").exists() else None
+
+
+def imports(tree: ast.Module, module: str = "cli") -> set[str]:
+    """Every import, anywhere in `module`: our own as module names ('render.html'), dotted names otherwise."""
+    here = ["compiler", *module.split(".")[:-1]]  # the package the module is in
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
+            names.update(_ours(alias.name) or alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level == 0:
-                names.add(node.module)
-                if node.module == "compiler":
-                    names.update(f"compiler.{a.name}" for a in node.names if (PACKAGE / f"{a.name}.py").exists())
-            elif node.module:
-                names.add(f"compiler.{node.module}")
-            else:  # from . import chart, __version__
-                names.update(
-                    f"compiler.{a.name}" if (PACKAGE / f"{a.name}.py").exists() else "compiler.__init__"
-                    for a in node.names
-                )
+            if node.level:
+                base = here[: len(here) - node.level + 1] + ([node.module] if node.module else [])
+            else:
+                base = [node.module]
+            origin = ".".join(base)
+            if _ours(origin) is None:
+                names.add(origin)
+                continue
+            for alias in node.names:  # `from . import chart` imports a module; `from .x import f` a name of x
+                names.add(_ours(f"{origin}.{alias.name}") or _ours(origin))
     return names
 
 
-def own_imports(tree: ast.Module) -> set[str]:
-    return {name.split(".", 1)[1] for name in imports(tree) if name.startswith("compiler.")}
+def own_imports(tree: ast.Module, module: str = "cli") -> set[str]:
+    return {name for name in imports(tree, module) if name in MODULES}
 
 
-def later_imports(module: str, tree: ast.Module) -> set[str]:
-    """Our modules that `module` imports from its own stage or a later one."""
-    return {name for name in own_imports(tree) if STAGE[name] >= STAGE[module]}
+def backward_imports(module: str, tree: ast.Module) -> set[str]:
+    """Our modules that `module` imports from a later stage (or, at the top, from its own level)."""
+    own = stage(module)
+    top = module in TOP
+    return {name for name in own_imports(tree, module)
+            if stage(name) > own or (top and stage(name) == own and name != module)}
 
 
-def libraries(tree: ast.Module) -> set[str]:
-    return {name.split(".")[0] for name in imports(tree) if not name.startswith("compiler")}
+def libraries(tree: ast.Module, module: str = "cli") -> set[str]:
+    return {name.split(".")[0] for name in imports(tree, module) if name not in MODULES and name != "compiler"}
 
 
 _WRITE_CALLS = {"write_text", "write_bytes", "mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile",
@@ -151,37 +152,59 @@ def names_used(tree: ast.Module) -> set[str]:
 # --------------------------------------------------------------------------- the package
 
 
-def test_every_module_has_a_stage():
-    assert set(MODULES) == set(STAGE)
+def test_the_top_holds_only_what_ties_the_stages_together():
+    top = {m for m in MODULES if "." not in m}
+    assert top == set(TOP)
+    assert {m.split(".")[0] for m in MODULES if "." in m} == set(PACKAGES)
+    for package in PACKAGES:  # each says in one line what comes in and what goes out
+        doc = ast.get_docstring(_module_tree(f"{package}.__init__")) or ""
+        assert "->" in doc and "\n" not in doc.strip(), package
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_imports_run_with_the_pipeline(module):
-    later = later_imports(module, _module_tree(module))
-    assert not later, f"{module} (stage {STAGE[module]}) imports from the same or a later stage: {sorted(later)}"
+    backward = backward_imports(module, _module_tree(module))
+    assert not backward, f"{module} (stage {stage(module)}) imports from a later stage: {sorted(backward)}"
+
+
+def test_no_package_has_an_import_cycle():
+    graph = {m: {n for n in own_imports(_module_tree(m), m) if n != m and not n.endswith("__init__")} for m in MODULES}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module not in done:
+            for name in graph[module]:
+                visit(name, (*path, module))
+            done.add(module)
+
+    for module in MODULES:
+        visit(module, ())
+
+
+CORE = [m for m in MODULES if m.split(".")[0] in CORE_PACKAGES]
 
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_knows_nothing_of_rendering(module):
     tree = _module_tree(module)
-    assert not own_imports(tree) & RENDERING
-    assert not libraries(tree) & RENDERING_LIBRARIES
+    assert not {m.split(".")[0] for m in own_imports(tree, module)} - CORE_PACKAGES - {"__init__"}
+    assert not libraries(tree, module) & RENDERING_LIBRARIES
 
 
-HTML_RENDERING = ["markdown", "chart", "formatting", "view_types", "footnotes", "view_standards", "view_themes",
-                  "view_annexes", "view", "render_html"]
+HTML_RENDERING = [m for m in MODULES if m.startswith("render.") and m not in ("render.pdf", "render.fetch")]
 
 
 @pytest.mark.parametrize("module", HTML_RENDERING)
-def test_html_rendering_never_loads_rates_writes_or_lays_out_pdfs(module):
-    forbidden = {"source", "validate", "scoring", "pipeline", "output", "render_pdf", "build", "serve", "cli",
-                 "text_report"}
-    assert not own_imports(_module_tree(module)) & forbidden
+def test_html_rendering_never_loads_rates_or_lays_out_pdfs(module):
+    forbidden = {"sources.yaml_source", "sources.validate", "rating.scoring", "rating.compile", "rating.text_report",
+                 "render.pdf"}
+    assert not own_imports(_module_tree(module), module) & forbidden
 
 
 @pytest.mark.parametrize("library", sorted(OWNERS))
 def test_each_library_has_its_owners(library):
-    users = {module for module in MODULES if library in libraries(_module_tree(module))}
+    users = {module for module in MODULES if library in libraries(_module_tree(module), module)}
     assert users <= OWNERS[library], f"{library} imported by {sorted(users - OWNERS[library])}"
     assert users, f"{library} is imported nowhere: update OWNERS"
 
@@ -189,24 +212,24 @@ def test_each_library_has_its_owners(library):
 @pytest.mark.parametrize("module", MODULES)
 def test_no_dynamic_imports(module):  # they would hide imports from these checks
     tree = _module_tree(module)
-    assert "importlib" not in libraries(tree)
+    assert "importlib" not in libraries(tree, module)
     assert not names_used(tree) & {"__import__", "import_module"}
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_only_output_writes_files(module):
     writes = file_writes(_module_tree(module))
-    assert bool(writes) == (module == "output"), f"{module}: {writes}"
+    assert bool(writes) == (module == "build.output"), f"{module}: {writes}"
 
 
 @pytest.mark.parametrize("module", MODULES)
 def test_nothing_fetches_over_a_network(module):
-    assert not imports(_module_tree(module)) & NETWORK
+    assert not imports(_module_tree(module), module) & NETWORK
 
 
 def test_the_pdf_renderer_fetches_only_through_fetch():
-    tree = _module_tree("render_pdf")
-    assert "fetch" in own_imports(tree)
+    tree = _module_tree("render.pdf")
+    assert "render.fetch" in own_imports(tree, "render.pdf")
     assert "fetch" in {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "fetch"
                        for a in n.names}
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
@@ -219,35 +242,40 @@ def test_the_pdf_renderer_fetches_only_through_fetch():
 # --------------------------------------------------------------------------- the checks can fail
 
 
-@pytest.mark.parametrize("snippet, expected", [
-    ("from . import chart", {"chart"}),
-    ("from .render_html import render_html", {"render_html"}),
-    ("from compiler import build", {"build"}),
-    ("import compiler.serve", {"serve"}),
-    ("def f():\n    from .cli import main", {"cli"}),
-    ("from . import __version__", {"__init__"}),
+@pytest.mark.parametrize("module, snippet, expected", [
+    ("render.view_standards", "from . import chart", {"render.chart"}),
+    ("render.view", "from .html import render_html", {"render.html"}),
+    ("build.inspection", "from ..render.html import render_html", {"render.html"}),
+    ("cli", "from compiler.build import inspection", {"build.inspection"}),
+    ("cli", "from compiler import build", {"build.__init__"}),
+    ("cli", "import compiler.authoring.serve", {"authoring.serve"}),
+    ("rating.scoring", "def f():\n    from ..cli import main", {"cli"}),
+    ("cli", "from . import __version__", {"__init__"}),
+    ("cli", "from .rating import ruleset as r", {"rating.ruleset"}),
 ])
-def test_own_imports_are_found_wherever_they_are(snippet, expected):
-    assert own_imports(_tree(snippet)) == expected
+def test_own_imports_are_found_wherever_they_are(module, snippet, expected):
+    assert own_imports(_tree(snippet), module) == expected
 
 
 @pytest.mark.parametrize("module, snippet, expected", [
-    ("view", "from .render_html import render_html", {"render_html"}),
-    ("view_standards", "from .view import build_view", {"view"}),
-    ("view_themes", "from .view_standards import ratings_rows", {"view_standards"}),
-    ("footnotes", "from . import view_annexes", {"view_annexes"}),
-    ("formatting", "from .view_types import Media", {"view_types"}),
-    ("text_report", "from .cli import main", {"cli"}),
-    ("view", "from .view_standards import domain_views\nfrom .footnotes import SECTION_END", set()),
+    ("sources.model", "from ..rating.result import RatedInspection", {"rating.result"}),
+    ("rating.scoring", "from ..render.formatting import anchor", {"render.formatting"}),
+    ("render.view", "from ..build.output import write_atomic", {"build.output"}),
+    ("build.inspection", "from ..authoring import serve", {"authoring.serve"}),
+    ("authoring.serve", "from .. import cli", {"cli"}),
+    ("cli", "from . import __main__", {"__main__"}),
+    ("rating.text_report", "from ..cli import main", {"cli"}),
+    ("render.view", "from .view_standards import domain_views\nfrom ..rating.result import RatedInspection", set()),
+    ("cli", "from .authoring.serve import PreviewServer\nfrom . import __version__", set()),
 ])
 def test_imports_against_the_pipeline_are_found(module, snippet, expected):
-    assert later_imports(module, _tree(snippet)) == expected
+    assert backward_imports(module, _tree(snippet)) == expected
 
 
 @pytest.mark.parametrize("snippet", ["import weasyprint", "from weasyprint.urls import URLFetcher",
                                      "def f():\n    import weasyprint.text"])
 def test_library_imports_are_found(snippet):
-    assert libraries(_tree(snippet)) == {"weasyprint"}
+    assert libraries(_tree(snippet), "render.pdf") == {"weasyprint"}
 
 
 @pytest.mark.parametrize("snippet", [

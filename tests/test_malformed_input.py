@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compiler.cli import main
-from compiler.pipeline import compile_inspection
-from compiler.validate import load_inspection
+from compiler.rating.compile import compile_inspection
+from compiler.sources.validate import load_inspection
 from helpers import MINIMAL, line_of, minimal_copy
 
 KQ = '{id: "2.1.1", yes: 6, of: 6}'

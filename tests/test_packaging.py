@@ -4,7 +4,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-import compiler.resources as resources
+import compiler.render.resources as resources
 
 ROOT = Path(__file__).parent.parent
 
@@ -29,3 +29,12 @@ def test_resources_use_the_packaged_copy_and_else_the_checkout(tmp_path, monkeyp
     (package / "templates").mkdir()
     (site / "templates").mkdir()  # another distribution's folder beside the package never wins
     assert resources._project_dir("templates") == package / "templates"
+
+
+def test_every_stage_package_and_the_rules_are_in_a_wheel():
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "compiler").rglob("__init__.py")}
+    assert packages and packages <= set(setuptools["packages"]), sorted(packages - set(setuptools["packages"]))
+    rules = ROOT / "compiler" / "rating"
+    shipped = {p for pattern in setuptools["package-data"]["compiler.rating"] for p in rules.glob(pattern)}
+    assert shipped and shipped == set((rules / "rules").glob("*.yaml"))

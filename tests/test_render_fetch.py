@@ -5,8 +5,8 @@ import base64
 
 import pytest
 
-from compiler.fetch import ALLOWED_ROOTS, FetchRefused, fetch, resolve_allowed
-from compiler.resources import FONTS_DIR, TEMPLATES_DIR
+from compiler.render.fetch import ALLOWED_ROOTS, FetchRefused, fetch, resolve_allowed
+from compiler.render.resources import FONTS_DIR, TEMPLATES_DIR
 
 
 
@@ -26,7 +26,7 @@ def test_reads_data_uris():
 @pytest.mark.parametrize("url", [
     "file:///etc/passwd",
     (TEMPLATES_DIR.parent / "pyproject.toml").as_uri(),
-    (TEMPLATES_DIR / ".." / "compiler" / "model.py").as_uri(),
+    (TEMPLATES_DIR / ".." / "compiler" / "sources" / "model.py").as_uri(),
     TEMPLATES_DIR.as_uri() + "/%2e%2e/pyproject.toml",
     "https://example.org/font.ttf",
     "http://localhost/templates/print.css",
@@ -39,7 +39,7 @@ def test_refuses_anything_else(url):
 
 
 def test_refuses_a_symlink_out_of_an_allowed_root(tmp_path, monkeypatch):
-    from compiler import fetch as fetch_module
+    from compiler.render import fetch as fetch_module
 
     root, outside = tmp_path / "fonts", tmp_path / "secret.txt"
     root.mkdir()
@@ -58,7 +58,7 @@ def test_allowed_roots_are_the_project_templates_and_fonts():
 
 
 def test_pdf_cannot_embed_a_file_outside_the_project(tmp_path):
-    from compiler.render_pdf import render_pdf
+    from compiler.render.pdf import render_pdf
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(base64.b64decode(

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from compiler.model import Rating
-from compiler.render_html import render_html
+from compiler.sources.model import Rating
+from compiler.render.html import render_html
 from test_render_support import fixture_rated
 
 
@@ -183,7 +183,7 @@ def test_lowest_key_question_footnote_points_to_prompts_only_where_there_are_som
 
 
 def test_chart_bars_take_the_scorers_band(standards):
-    from compiler.chart import _BAND_COLOURS
+    from compiler.render.chart import _BAND_COLOURS
 
     def bar_colours(rated) -> list[str]:
         svg = re.findall(r"<svg.*?</svg>", render_html(rated), flags=re.S)[0]
@@ -351,7 +351,7 @@ def test_rules_annex_prints_the_overall_bands_of_the_reports_own_maximum(standar
     assert standards.rules.overall.max == standards.result.max_score == 9  # the fixture's bands start 0, 2, 5, 8
     published = overall_rows(render_html(standards))
     assert published == [("0–1", I), ("2–4", RI), ("5–7", G), ("8–9", O)]
-    from compiler.scoring import overall_bands
+    from compiler.rating.scoring import overall_bands
 
     result = standards.result.model_copy(
         update={"max_score": 18, "score": 1, "overall_bands": overall_bands(18, standards.rules)})
@@ -436,7 +436,7 @@ def test_inspection_data_annex_lists_key_questions_when_no_prompt_results(standa
 
 
 def test_tables_without_a_caption_are_named_from_their_headings(standards):
-    from compiler.model import Section
+    from compiler.sources.model import Section
 
     table = {"header": ["Gender[^pop]", "**Male**", "Female"], "rows": [["Service", "87%", "13%"]]}
     bare = {"rows": [["Lead inspector", "A. Name"]]}

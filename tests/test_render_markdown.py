@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.markdown import FOOTNOTE_REF, cited_keys, render_block, render_inline
-from compiler.markdown_syntax import citations
+from compiler.render.markdown import FOOTNOTE_REF, cited_keys, render_block, render_inline
+from compiler.sources.markdown_syntax import citations
 
 
 def test_raw_html_is_escaped_not_rendered():

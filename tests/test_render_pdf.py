@@ -7,10 +7,10 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from compiler.render_html import render_html
-from compiler.resources import TEMPLATES_DIR
-from compiler.render_pdf import render_pdf
-from compiler.view import build_view
+from compiler.render.html import render_html
+from compiler.render.resources import TEMPLATES_DIR
+from compiler.render.pdf import render_pdf
+from compiler.render.view import build_view
 from helpers import contents_number, pdf_outline
 from test_render_support import fixture_rated
 

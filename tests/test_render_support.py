@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.model import RatedInspection
-from compiler.pipeline import compile_inspection
+from compiler.rating.result import RatedInspection
+from compiler.rating.compile import compile_inspection
 
 FIXTURES = Path(__file__).parent / "fixtures" / "render"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.diagnostics import CompileError, Diagnostics
-from compiler.ruleset import RULES_DIR, framework_ids, list_frameworks, load_ruleset
+from compiler.sources.diagnostics import CompileError, Diagnostics
+from compiler.rating.ruleset import RULES_DIR, framework_ids, list_frameworks, load_ruleset
 from helpers import line_of
 
 FRAMEWORKS = ["fji-2013", "standards-2018", "standards-2021", "standards-2021-joint-working", "standards-2024"]

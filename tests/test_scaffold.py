@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.diagnostics import Diagnostics
-from compiler.pipeline import compile_inspection
-from compiler.placeholders import PLACEHOLDER_RE, check_placeholders, find_in_text, placeholder
-from compiler.ruleset import framework_ids, load_ruleset
-from compiler.scaffold import SOURCE_NAME, ScaffoldError, create_inspection, scaffold_files
-from compiler.schema import SCHEMA_FILE_NAME, inspection_schema
-from compiler.source import load_yaml
+from compiler.sources.diagnostics import Diagnostics
+from compiler.rating.compile import compile_inspection
+from compiler.sources.placeholders import PLACEHOLDER_RE, check_placeholders, find_in_text, placeholder
+from compiler.rating.ruleset import framework_ids, load_ruleset
+from compiler.authoring.scaffold import SOURCE_NAME, ScaffoldError, create_inspection, scaffold_files
+from compiler.sources.schema import SCHEMA_FILE_NAME, inspection_schema
+from compiler.sources.yaml_source import load_yaml
 from helpers import line_of
 
 TODAY = dt.date(2025, 3, 14)
@@ -83,7 +83,7 @@ def test_scaffold_validates_and_rates_as_a_draft_with_placeholder_warnings(tmp_p
 
 @pytest.mark.parametrize("framework_id", FRAMEWORKS)
 def test_scaffold_builds_html_with_a_draft_mark(tmp_path, framework_id):
-    from compiler.build import build_inspection
+    from compiler.build.inspection import build_inspection
 
     folder = _new(tmp_path, framework_id)
     result = build_inspection(folder, tmp_path / "out", {"html"})
@@ -98,7 +98,7 @@ def test_scaffold_builds_html_with_a_draft_mark(tmp_path, framework_id):
 def test_draft_pdf_is_marked_on_every_page_and_the_final_pdf_is_not(tmp_path):
     from pypdf import PdfReader
 
-    from compiler.build import build_inspection
+    from compiler.build.inspection import build_inspection
 
     folder = _new(tmp_path, "standards-2021")
     draft = build_inspection(folder, tmp_path / "draft", {"pdf"})
@@ -236,8 +236,8 @@ def test_cli_new_help():
 
 
 def test_placeholders_are_placed_in_the_text_that_was_parsed_not_a_later_save(tmp_path):
-    from compiler.placeholders import find_in_source
-    from compiler.source import load_yaml
+    from compiler.sources.placeholders import find_in_source
+    from compiler.sources.yaml_source import load_yaml
 
     path = tmp_path / "inspection.yaml"
     path.write_text("meta:\n  service: '[[placeholder: service name]]'\n", encoding="utf-8")
@@ -249,8 +249,8 @@ def test_placeholders_are_placed_in_the_text_that_was_parsed_not_a_later_save(tm
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_placeholder_positions_count_lines_as_the_yaml_parser_does(tmp_path, newline):
-    from compiler.placeholders import find_in_source
-    from compiler.source import load_yaml
+    from compiler.sources.placeholders import find_in_source
+    from compiler.sources.yaml_source import load_yaml
 
     path = tmp_path / "inspection.yaml"
     path.write_bytes(newline.join(["meta:", "  area: Testshire", "  service: '[[placeholder: name]]'", ""]).encode())

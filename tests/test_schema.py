@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.diagnostics import Diagnostics
-from compiler.model import Inspection
-from compiler.ruleset import framework_ids, load_ruleset
-from compiler.scaffold import SOURCE_NAME, scaffold_files
-from compiler.schema import SCHEMA_ID, inspection_schema
-from compiler.source import load_yaml
+from compiler.sources.diagnostics import Diagnostics
+from compiler.sources.model import Inspection
+from compiler.rating.ruleset import framework_ids, load_ruleset
+from compiler.authoring.scaffold import SOURCE_NAME, scaffold_files
+from compiler.sources.schema import SCHEMA_ID, inspection_schema
+from compiler.sources.yaml_source import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2025, 3, 14)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compiler.model import Inspection, Rating
-from compiler.ruleset import load_ruleset
-from compiler.ratings_json import result_to_json
-from compiler.scoring import RATING_SCALE, overall_for, rate
+from compiler.sources.model import Inspection, Rating
+from compiler.rating.ruleset import load_ruleset
+from compiler.rating.ratings_json import result_to_json
+from compiler.rating.scoring import RATING_SCALE, overall_for, rate
 
 I, RI, G, O, NR = "Inadequate", "Requires improvement", "Good", "Outstanding", "Not rated"
 RULES = {
@@ -609,8 +609,8 @@ def test_score_within_maximum_and_overall_follows_the_rules_bands(data):
 
 
 def test_problem_locations_are_paths_in_the_yaml_source(tmp_path):
-    from compiler.diagnostics import Diagnostics
-    from compiler.source import load_yaml
+    from compiler.sources.diagnostics import Diagnostics
+    from compiler.sources.yaml_source import load_yaml
 
     text = """framework: standards-2018
 meta: {service: S, area: A, published: '2020-01', fieldwork: {start: '2019-10-01'}}
@@ -717,7 +717,7 @@ def test_prompt_percentages_are_rounded_as_key_questions_are():
 
 
 def test_overall_bands_agree_with_overall_for_on_any_maximum():
-    from compiler.scoring import overall_bands
+    from compiler.rating.scoring import overall_bands
 
     rules = RULES["standards-2024"]
     as_tuples = lambda bands: [(b.low, b.high, b.rating) for b in bands]  # noqa: E731

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.ruleset import load_ruleset
-from compiler.ratings_json import result_to_json
-from compiler.scoring import rate
-from compiler.validate import load_inspection
+from compiler.rating.ruleset import load_ruleset
+from compiler.rating.ratings_json import result_to_json
+from compiler.rating.scoring import rate
+from compiler.sources.validate import load_inspection
 
 INSPECTIONS = Path(__file__).resolve().parent.parent / "inspections"
 

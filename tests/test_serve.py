@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler import serve
+from compiler.authoring import serve
 from compiler.cli import main
-from compiler.ruleset import load_ruleset
-from compiler.scaffold import SOURCE_NAME, create_inspection
+from compiler.rating.ruleset import load_ruleset
+from compiler.authoring.scaffold import SOURCE_NAME, create_inspection
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT_TIMEOUT = 15.0

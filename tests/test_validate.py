@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.pipeline import compile_inspection
-from compiler.render_html import render_html
-from compiler.validate import load_inspection
+from compiler.rating.compile import compile_inspection
+from compiler.render.html import render_html
+from compiler.sources.validate import load_inspection
 from helpers import line_of, minimal_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,13 +5,14 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..sources.diagnostics import CompileError, Diagnostics, Severity, Span
+from ..sources.model import Inspection
+from ..sources.validate import inspection_entry, load_inspection
+from ..sources.yaml_source import SourceFile
 from . import ruleset as ruleset_module
-from .diagnostics import CompileError, Diagnostics, Severity, Span
-from .model import Inspection, RatedInspection
+from .result import RatedInspection
 from .ruleset import RuleSet
 from .scoring import rate
-from .source import SourceFile
-from .validate import inspection_entry, load_inspection
 
 
 @dataclass

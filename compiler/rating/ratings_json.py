@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .model import RatedKeyQuestion, RatedStandard, RatedTheme, RatingResult
+from .result import RatedKeyQuestion, RatedStandard, RatedTheme, RatingResult
 
 
 def result_to_json(slug: str, result: RatingResult) -> dict[str, Any]:

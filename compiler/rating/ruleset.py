@@ -7,9 +7,9 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .diagnostics import CompileError, Diagnostic, Diagnostics, Span
-from .model import Descriptor, Rating
-from .source import load_yaml
+from ..sources.diagnostics import CompileError, Diagnostic, Diagnostics, Span
+from ..sources.model import Descriptor, Rating
+from ..sources.yaml_source import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
 FORMAT_VERSION = 1

@@ -6,7 +6,8 @@ from typing import Any, Literal, Optional
 
 from markupsafe import Markup
 
-from .model import Annex, Domain, KeyQuestion, PlacedSection, RatedStandard, Rating, Standard, Theme
+from ..rating.result import RatedStandard
+from ..sources.model import Annex, Domain, KeyQuestion, PlacedSection, Rating, Standard, Theme
 
 Media = Literal["screen", "print"]
 

@@ -11,22 +11,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Literal, Optional
 
-from .model import (
-    RATING_SCALE,
-    Descriptor,
+from ..sources.model import RATING_SCALE, Descriptor, Domain, Inspection, KeyQuestion, Rating, Standard, Theme
+from .result import (
     DiscretionDecision,
-    Domain,
-    Inspection,
-    KeyQuestion,
-    Rating,
     RatedKeyQuestion,
     RatedPrompt,
     RatedStandard,
     RatedTheme,
     RatingResult,
     ScoreRange,
-    Standard,
-    Theme,
 )
 from .ruleset import Assumption, DomainRule, RuleSet, StandardRule, ThemeRule
 

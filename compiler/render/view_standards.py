@@ -6,11 +6,12 @@ from typing import Optional
 
 from markupsafe import Markup, escape
 
+from ..rating.result import RatedInspection, RatedStandard
+from ..sources.model import RATING_SCALE, Rating, Standard
 from . import chart
 from .footnotes import generated_citation
 from .formatting import RATING_CLASS, anchor, format_percent, number_words
 from .markdown import render_inline
-from .model import RATING_SCALE, RatedInspection, RatedStandard, Rating, Standard
 from .view_types import DomainView, KQView, PlacedView, RatingsRow, StandardView
 
 

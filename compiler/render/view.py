@@ -12,9 +12,10 @@ from typing import Any, Optional
 
 from markupsafe import Markup
 
+from ..rating.result import RatedInspection
+from ..sources.model import Inspection, Recommendation
 from .formatting import anchor, month_year, number_words
 from .markdown import render_block, render_inline
-from .model import Inspection, RatedInspection, Recommendation
 from .view_annexes import annex_views
 from .view_standards import domain_views, ratings_rows
 from .view_themes import theme_views

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..rating.result import RatedInspection
+from ..sources.model import Theme
 from . import chart
 from .formatting import anchor, format_percent
-from .model import RatedInspection, Theme
 from .view_types import ThemeView
 
 

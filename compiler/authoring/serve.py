@@ -23,12 +23,12 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .build import build_inspection
-from .diagnostics import Diagnostics
-from .output import make_scratch_folder, remove_scratch_folder
-from .resources import TEMPLATES_DIR
-from .ruleset import RULES_DIR
-from .validate import inspection_entry
+from ..build.inspection import build_inspection
+from ..build.output import make_scratch_folder, remove_scratch_folder
+from ..rating.ruleset import RULES_DIR
+from ..render.resources import TEMPLATES_DIR
+from ..sources.diagnostics import Diagnostics
+from ..sources.validate import inspection_entry
 
 HOST = "127.0.0.1"
 KEEPALIVE_SECONDS = 10.0

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .diagnostics import Diagnostics, Span
+from ..rating.compile import compile_inspection
+from ..rating.ratings_json import result_to_json
+from ..render.html import render_html
+from ..render.resources import TEMPLATES_DIR
+from ..sources.diagnostics import Diagnostics, Span
+from ..sources.validate import inspection_entry
 from .output import PartlyWritten, write_all_atomic
-from .pipeline import compile_inspection
-from .render_html import render_html
-from .resources import TEMPLATES_DIR
-from .ratings_json import result_to_json
-from .validate import inspection_entry
 
 FORMATS = ("html", "pdf")
 
@@ -48,7 +48,7 @@ def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str
     if "html" in formats:
         files[f"{slug}.html"] = render_html(rated, media="screen")
     if "pdf" in formats:
-        from .render_pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
+        from ..render.pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
 
         files[f"{slug}.pdf"] = render_pdf(
             render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/", warnings=warnings

@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from .output import write_all_atomic
-from .placeholders import placeholder
-from .ruleset import DomainRule, RuleSet, StandardRule, ThemeRule
-from .schema import SCHEMA_FILE_NAME, schema_text
+from ..build.output import write_all_atomic
+from ..rating.ruleset import DomainRule, RuleSet, StandardRule, ThemeRule
+from ..sources.placeholders import placeholder
+from ..sources.schema import SCHEMA_FILE_NAME, schema_text
 
 SOURCE_NAME = "inspection.yaml"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -13,10 +13,10 @@ from typing import Optional
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from ..rating.result import RatedInspection
 from .footnotes import SECTION_END, number_footnotes
 from .formatting import RATING_CLASS, format_percent, number_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
-from .model import RatedInspection
 from .resources import TEMPLATES_DIR
 from .view import build_view
 from .view_types import Media

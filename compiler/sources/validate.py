@@ -13,7 +13,7 @@ from .diagnostics import Diagnostics, Span
 from .markdown_syntax import Citation, citations
 from .model import Inspection, MarkdownText
 from .placeholders import check_placeholders
-from .source import Loc, SourceFile, load_yaml, text_span
+from .yaml_source import Loc, SourceFile, load_yaml, text_span
 
 ENTRY_FILE = "inspection.yaml"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .diagnostics import Diagnostics, Span
-from .source import Loc, SourceFile, text_span
+from .yaml_source import Loc, SourceFile, text_span
 
 PLACEHOLDER_RE = re.compile(r"\[\[\s*placeholder:\s*(?P<what>.*?)\s*\]\]", re.DOTALL)
 

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from typing import Optional
 
-from .model import Rating
+from ..sources.model import Rating
 
 _NUMBER_WORDS = (
     "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "

@@ -1,5 +1,4 @@
-"""The typed model of an inspection source (what authors write) and of a rated inspection
-(what the scorer adds). Imports nothing from the project.
+"""The typed model of an inspection source: what authors write. Imports nothing from the project.
 
 Field descriptions double as the JSON Schema that editors use, so every field has one.
 Narrative is Markdown (raw HTML off): fields typed `Markdown` or `InlineMarkdown`; other text
@@ -32,6 +31,10 @@ class Rating(str, Enum):
     REQUIRES_IMPROVEMENT = "Requires improvement"
     INADEQUATE = "Inadequate"
     NOT_RATED = "Not rated"
+
+
+# Ratings from worst to best: discretion moves along this scale.
+RATING_SCALE = [Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING]
 
 
 class Descriptor(str, Enum):
@@ -530,102 +533,3 @@ class Inspection(Strict):
         if repeated:
             raise ValueError(f"layout lists '{repeated}' twice; each section is placed once")
         return value
-
-
-# --------------------------------------------------------------------------- rated model (scorer output)
-
-
-class Rated(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-# Ratings from worst to best: discretion moves along this scale.
-RATING_SCALE = [Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING]
-
-
-class RatedPrompt(Rated):
-    id: str
-    yes: Optional[int]
-    of: Optional[int]
-    percent: Optional[float] = Field(description="Rounded as the rules say, like a key question's.")
-
-
-class RatedKeyQuestion(Rated):
-    id: str
-    text: str
-    yes: Optional[int]
-    of: Optional[int]
-    percent: Optional[float] = Field(description="Rounded as the rules say (whole numbers).")
-    band: Optional[Rating]
-    lowest: bool = Field(False, description="Whether this is (one of) the lowest in its standard.")
-    prompts: list[RatedPrompt] = Field(default_factory=list, description="Prompt-level figures, in source order.")
-
-
-class DiscretionDecision(Rated):
-    from_: Rating = Field(alias="from")
-    to: Rating
-    reason: str
-    triggers: list[str] = Field(default_factory=list, description="Which allowed conditions held.")
-
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
-
-class RatedStandard(Rated):
-    id: str
-    name: str
-    statement: str
-    method: Literal["case-based", "qualitative"]
-    domain: str
-    rating: Rating
-    points: Optional[int]
-    computed: Optional[Rating] = Field(description="Rating from the data before discretion (case-based).")
-    discretion: Optional[DiscretionDecision] = None
-    counts_to_score: bool = True
-    not_rated_reason: Optional[str] = None
-    key_questions: list[RatedKeyQuestion] = Field(default_factory=list)
-
-
-class RatedTheme(Rated):
-    id: str
-    name: str
-    percent: Optional[float]
-    computed: Optional[Descriptor]
-    descriptor: Optional[Descriptor]
-    stars: Optional[int]
-    moderation_reason: Optional[str] = Field(None, description="Why moderation moved the descriptor, if it did.")
-
-
-class ScoreRange(Rated):
-    low: int
-    high: int
-    rating: Rating
-
-
-class RatingResult(Rated):
-    framework: str
-    overall: Optional[Rating]
-    overall_before_limits: Optional[Rating] = None
-    score: Optional[int]
-    max_score: Optional[int]
-    overall_bands: list[ScoreRange] = Field(
-        default_factory=list, description="The overall rating's score ranges on this report's maximum, lowest first."
-    )
-    standards: list[RatedStandard] = Field(default_factory=list)
-    themes: list[RatedTheme] = Field(default_factory=list)
-    limits_applied: list[str] = Field(default_factory=list, description="Limiting judgements that changed the overall.")
-    assumptions: list[str] = Field(default_factory=list, description="Documented assumptions the scorer applied.")
-
-    def standard(self, standard_id: str) -> Optional[RatedStandard]:
-        return next((s for s in self.standards if s.id == standard_id), None)
-
-    def theme(self, theme_id: str) -> Optional[RatedTheme]:
-        return next((t for t in self.themes if t.id == theme_id), None)
-
-
-class RatedInspection(Rated):
-    """What templates receive: the source, its rules and the ratings computed from them."""
-
-    slug: str
-    inspection: Inspection
-    rules: Any = Field(description="The RuleSet the inspection was rated under.")
-    result: RatingResult

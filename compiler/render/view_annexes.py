@@ -1,8 +1,8 @@
 """The annexes of the view: the inspection-data tables and the rules the ratings followed."""
 from __future__ import annotations
 
+from ..rating.result import RatedInspection
 from .formatting import anchor
-from .model import RatedInspection
 from .view_types import AnnexView, DomainView
 
 

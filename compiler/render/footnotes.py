@@ -11,8 +11,8 @@ import html as html_lib
 import re
 from typing import Optional
 
+from ..rating.result import RatedInspection
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_inline
-from .model import RatedInspection
 from .view_types import Media
 
 SECTION_END = "<!--footnotes-->"

@@ -10,7 +10,7 @@ import html
 import re
 from functools import lru_cache
 
-from .markdown_syntax import new_parser, without_definitions
+from ..sources.markdown_syntax import new_parser, without_definitions
 
 # Placeholders are real markup: user text can never produce them, because raw HTML is off and
 # every template value is escaped.

@@ -1,0 +1,1 @@
+"""Authoring: a framework -> a starter inspection (`inspection new`); a folder -> a live preview (`inspection serve`)."""

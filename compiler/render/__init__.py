@@ -1,0 +1,1 @@
+"""Rendering: a `RatedInspection` -> the view -> HTML text and PDF bytes, written nowhere."""
