@@ -351,7 +351,7 @@ def test_rules_annex_prints_the_overall_bands_of_the_reports_own_maximum(standar
     assert standards.rules.overall.max == standards.result.max_score == 9  # the fixture's bands start 0, 2, 5, 8
     published = overall_rows(render_html(standards))
     assert published == [("0–1", I), ("2–4", RI), ("5–7", G), ("8–9", O)]
-    from compiler.rating.scoring import overall_bands
+    from compiler.rating.bands import overall_bands
 
     result = standards.result.model_copy(
         update={"max_score": 18, "score": 1, "overall_bands": overall_bands(18, standards.rules)})

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from compiler.sources.model import Inspection, Rating
 from compiler.rating.ruleset import load_ruleset
 from compiler.rating.ratings_json import result_to_json
-from compiler.rating.scoring import RATING_SCALE, overall_for, rate
+from compiler.rating.bands import overall_for
+from compiler.rating.scoring import rate
+from compiler.sources.model import RATING_SCALE
 
 I, RI, G, O, NR = "Inadequate", "Requires improvement", "Good", "Outstanding", "Not rated"
 RULES = {
@@ -717,7 +719,7 @@ def test_prompt_percentages_are_rounded_as_key_questions_are():
 
 
 def test_overall_bands_agree_with_overall_for_on_any_maximum():
-    from compiler.rating.scoring import overall_bands
+    from compiler.rating.bands import overall_bands
 
     rules = RULES["standards-2024"]
     as_tuples = lambda bands: [(b.low, b.high, b.rating) for b in bands]  # noqa: E731
