@@ -33,7 +33,7 @@ OWNERS = {
     "markdown_it": {"sources.markdown_syntax"},
     "mdit_py_plugins": {"sources.markdown_syntax"},
     "weasyprint": {"render.pdf"},
-    "watchfiles": {"authoring.serve"},
+    "watchfiles": {"authoring.preview_watch"},
     "click": {"cli", "rating.text_report"},
 }
 # Modules that could fetch a resource over a network; fetch.py reads local files and data: URIs.

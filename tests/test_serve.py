@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.authoring import serve
+from compiler.authoring import preview_http, preview_watch, serve
+from compiler.authoring.scaffold import SOURCE_NAME, create_inspection
 from compiler.cli import main
 from compiler.rating.ruleset import load_ruleset
-from compiler.authoring.scaffold import SOURCE_NAME, create_inspection
+from compiler.render.resources import TEMPLATES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENT_TIMEOUT = 15.0
@@ -226,25 +227,25 @@ def test_pdf_link_with_an_invalid_source_shows_the_diagnostics(server, inspectio
 
 
 def test_watch_covers_inspection_templates_and_rules(server, inspection, tmp_path):
-    roots = server.watch_roots()
+    roots = server.watcher.roots()
     assert inspection.resolve() in roots
-    assert serve.TEMPLATES_DIR in roots or any(serve.TEMPLATES_DIR.is_relative_to(r) for r in roots)
-    assert server.is_relevant(serve.TEMPLATES_DIR / "report.css")
-    assert server.is_relevant(inspection.resolve() / SOURCE_NAME)
-    assert not server.is_relevant(tmp_path / "elsewhere.txt")
+    assert TEMPLATES_DIR in roots or any(TEMPLATES_DIR.is_relative_to(r) for r in roots)
+    assert server.watcher.is_relevant(TEMPLATES_DIR / "report.css")
+    assert server.watcher.is_relevant(inspection.resolve() / SOURCE_NAME)
+    assert not server.watcher.is_relevant(tmp_path / "elsewhere.txt")
 
 
 def test_a_change_under_the_templates_folder_reloads(inspection, tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "extra.css").write_text("p { color: black; }\n", encoding="utf-8")
-    monkeypatch.setattr(serve, "TEMPLATES_DIR", templates)
+    monkeypatch.setattr(preview_watch, "TEMPLATES_DIR", templates)
     preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
     preview.start()
     events = EventStream(preview.port)
     try:
         first, _ = events.next()
-        assert templates in preview.watch_roots()
+        assert templates in preview.watcher.roots()
         (templates / "extra.css").write_text("p { color: navy; }\n", encoding="utf-8")
         assert events.next()[0] > first
     finally:
@@ -264,13 +265,13 @@ def _wait_for(condition, timeout: float) -> bool:
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
 def test_a_real_browser_reloads_the_page_after_a_save(inspection, tmp_path, monkeypatch):
     requests: list[tuple[float, str]] = []
-    dispatch = serve._PreviewHandler._dispatch
+    dispatch = preview_http.PreviewHandler._dispatch
 
     def counting(handler, *, head):
         requests.append((time.perf_counter(), handler.path))
         return dispatch(handler, head=head)
 
-    monkeypatch.setattr(serve._PreviewHandler, "_dispatch", counting)
+    monkeypatch.setattr(preview_http.PreviewHandler, "_dispatch", counting)
     preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
     preview.start()
     browser = subprocess.Popen(
@@ -329,7 +330,7 @@ def test_reload_latency_is_measured(server, inspection):
 
 def test_stop_before_start_returns_and_cleans_up(inspection):
     preview = serve.PreviewServer(inspection, port=0, log=lambda message: None)
-    workdir = preview._workdir
+    workdir = preview.builds.workdir
     assert workdir.is_dir()
     stopper = threading.Thread(target=preview.stop, daemon=True)
     stopper.start()

@@ -1,0 +1,129 @@
+"""Inspection folder -> preview builds: the HTML built into a scratch folder, each finished build published
+whole as a `Snapshot` with an epoch, and the PDF built on demand."""
+from __future__ import annotations
+
+import html
+import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..build.inspection import build_inspection
+from ..build.output import make_scratch_folder
+from ..sources.diagnostics import Diagnostics
+from ..sources.validate import inspection_entry
+from .preview_pages import diagnostics_page, inject_preview, simple_page
+
+LOGGED_ERRORS = 5  # the terminal shows the first few; the page lists them all
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One finished build as the server shows it."""
+
+    epoch: int
+    ok: bool
+    page: bytes  # the report with the preview script, or the diagnostics page
+    diagnostics: Diagnostics
+    files: frozenset[Path] = field(default_factory=frozenset)
+    site: Path | None = None  # folder of the built HTML and its assets
+    seconds: float = 0.0
+
+
+class PreviewBuilds:
+    """The builds of one inspection: rebuild() publishes a new snapshot and wakes whoever waits for it."""
+
+    def __init__(self, path: Path | str, stop: threading.Event, log: Callable[[str], None] | None = None):
+        self.path = Path(path)
+        self.folder = inspection_entry(self.path).resolve().parent
+        self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.workdir = make_scratch_folder("inspection-preview-")
+        self.snapshot: Snapshot | None = None
+        self._epoch = 0
+        self._changed = threading.Condition()
+        self._stop = stop  # set by the server when it stops
+        self._pdf_lock = threading.Lock()
+        self._pdf: tuple[int, Path] | None = None
+
+    def rebuild(self) -> Snapshot:
+        """Build the HTML into the scratch folder and publish the result (report or diagnostics)."""
+        started = time.perf_counter()
+        epoch = self._epoch + 1
+        try:
+            # Files are replaced atomically, so one output folder serves every build.
+            result = build_inspection(self.path, self.workdir / "html", {"html"})
+        except Exception:  # a bug in a stage must not end the preview
+            snapshot = self._crashed(epoch, traceback.format_exc(), started)
+        else:
+            snapshot = self._snapshot(epoch, result, started)
+        self._publish(snapshot)
+        return snapshot
+
+    def _snapshot(self, epoch: int, result, started: float) -> Snapshot:
+        files = frozenset(Path(f).resolve() for f in result.files)
+        page_file = next((Path(p) for p in result.outputs if str(p).endswith(".html")), None)
+        ok = not result.diagnostics.has_errors() and page_file is not None and page_file.exists()
+        seconds = time.perf_counter() - started
+        if ok:
+            page = inject_preview(page_file.read_text(encoding="utf-8"), epoch, result.diagnostics)
+            return Snapshot(epoch, True, page.encode("utf-8"), result.diagnostics, files, page_file.parent, seconds)
+        page = diagnostics_page(self.folder.name, result.diagnostics, epoch)
+        return Snapshot(epoch, False, page.encode("utf-8"), result.diagnostics, files, None, seconds)
+
+    def _crashed(self, epoch: int, trace: str, started: float) -> Snapshot:
+        body = (
+            "<p>The compiler failed with an internal error (please report it). "
+            "The preview keeps watching: save again after a fix.</p>"
+            f"<pre>{html.escape(trace)}</pre>"
+        )
+        page = simple_page("Internal error", body, epoch)
+        previous = self.snapshot.files if self.snapshot else frozenset()
+        return Snapshot(epoch, False, page.encode("utf-8"), Diagnostics(), previous, None,
+                        time.perf_counter() - started)
+
+    def _publish(self, snapshot: Snapshot) -> None:
+        with self._changed:
+            self._epoch = snapshot.epoch
+            self.snapshot = snapshot
+            self._changed.notify_all()
+        errors, warnings = len(snapshot.diagnostics.errors), len(snapshot.diagnostics.warnings)
+        state = "built" if snapshot.ok else "build failed"
+        self.log(f"[{snapshot.epoch}] {state} in {snapshot.seconds * 1000:.0f} ms "
+                 f"({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
+        errors_found = snapshot.diagnostics.sorted() if not snapshot.ok else []
+        errors_found = [d for d in errors_found if d.severity.value == "error"]
+        for diagnostic in errors_found[:LOGGED_ERRORS]:
+            self.log("  " + diagnostic.format().replace("\n", "\n  "))
+        if len(errors_found) > LOGGED_ERRORS:
+            self.log(f"  ... and {len(errors_found) - LOGGED_ERRORS} more (all are listed in the page)")
+
+    def build_pdf(self) -> tuple[Path | None, Diagnostics | None]:
+        """Build the PDF for the current sources (reused while nothing changed)."""
+        with self._pdf_lock:
+            epoch = self._epoch
+            if self._pdf and self._pdf[0] == epoch and self._pdf[1].exists():
+                return self._pdf[1], None
+            result = build_inspection(self.path, self.workdir / "pdf", {"pdf"})
+            pdf = next((Path(p) for p in result.outputs if str(p).endswith(".pdf")), None)
+            if result.diagnostics.has_errors() or pdf is None:
+                return None, result.diagnostics
+            self._pdf = (epoch, pdf)
+            return pdf, None
+
+    def wait_for_epoch(self, seen: int | None, timeout: float) -> int:
+        """Block until the epoch differs from `seen` (or timeout / stop); return the epoch."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._epoch != seen or self._stop.is_set(), timeout=timeout)
+            return self._epoch
+
+    def close_waiters(self) -> None:
+        """Wake every waiter once the server has set `stop`, so open event streams end."""
+        with self._changed:
+            self._changed.notify_all()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()

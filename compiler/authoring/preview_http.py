@@ -1,0 +1,125 @@
+"""HTTP requests -> the preview's answers: the current page, its assets, diagnostics, the PDF, reload events."""
+from __future__ import annotations
+
+import html
+import mimetypes
+import traceback
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import unquote, urlsplit
+
+from .preview_builds import PreviewBuilds, Snapshot
+from .preview_pages import diagnostics_page, simple_page
+
+KEEPALIVE_SECONDS = 10.0
+
+
+def handler_for(preview_builds: PreviewBuilds) -> type[BaseHTTPRequestHandler]:
+    """A handler class bound to one inspection's builds (http.server makes a handler per request)."""
+
+    class Handler(PreviewHandler):
+        builds = preview_builds
+
+    return Handler
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    builds: PreviewBuilds
+    server_version = "inspection-preview"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        """Quiet: the preview logs builds, not requests."""
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self._dispatch(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._dispatch(head=False)
+
+    def _dispatch(self, *, head: bool) -> None:
+        if not self._host_allowed():
+            self._send(HTTPStatus.FORBIDDEN, b"forbidden host\n", "text/plain; charset=utf-8", head)
+            return
+        builds = self.builds
+        route = unquote(urlsplit(self.path).path)
+        snapshot = builds.snapshot
+        if route == "/events" and not head:
+            self._events()
+        elif route in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, snapshot.page, "text/html; charset=utf-8", head)
+        elif route == "/diagnostics":
+            page = diagnostics_page(builds.folder.name, snapshot.diagnostics, snapshot.epoch)
+            self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", head)
+        elif route == "/pdf":
+            self._pdf(head)
+        else:
+            self._asset(route, snapshot, head)
+
+    def _host_allowed(self) -> bool:
+        """Refuse other host names, so a web page cannot reach the preview by DNS rebinding."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        return host in ("127.0.0.1", "localhost", "")
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str, head: bool, extra: dict | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _asset(self, route: str, snapshot: Snapshot, head: bool) -> None:
+        """A file of the last good build (CSS, images, fonts), never outside its folder."""
+        if snapshot.site is None:
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
+            return
+        root = snapshot.site.resolve()
+        target = (root / route.lstrip("/")).resolve()
+        if not target.is_relative_to(root) or not target.is_file():
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
+            return
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self._send(HTTPStatus.OK, target.read_bytes(), content_type, head)
+
+    def _pdf(self, head: bool) -> None:
+        builds = self.builds
+        try:
+            pdf, diagnostics = builds.build_pdf()
+        except Exception:
+            trace = f"<pre>{html.escape(traceback.format_exc())}</pre>"
+            page = simple_page("PDF build failed", trace, builds.snapshot.epoch)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, page.encode("utf-8"), "text/html; charset=utf-8", head)
+            return
+        if pdf is None:
+            title = f"{builds.folder.name}: the PDF cannot be built"
+            page = diagnostics_page(builds.folder.name, diagnostics, builds.snapshot.epoch, title=title)
+            self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8", head)
+            return
+        disposition = {"Content-Disposition": f'inline; filename="{pdf.name}"'}
+        self._send(HTTPStatus.OK, pdf.read_bytes(), "application/pdf", head, disposition)
+
+    def _events(self) -> None:
+        """Server-sent events: the current build epoch now and after every rebuild."""
+        builds = self.builds
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        seen = None
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            while not builds.stopping:
+                epoch = builds.wait_for_epoch(seen, KEEPALIVE_SECONDS)
+                if builds.stopping:
+                    break
+                if epoch != seen:
+                    self.wfile.write(f"event: epoch\ndata: {epoch}\n\n".encode())
+                    seen = epoch
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            return
