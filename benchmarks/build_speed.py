@@ -28,7 +28,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure the checkout this script sits in
 
-from compiler.build.inspection import render_outputs  # noqa: E402
+from compiler.builds.inspection import render_outputs  # noqa: E402
 from compiler.rating.result import RatedInspection  # noqa: E402
 from compiler.rating.compile import inspection_slug  # noqa: E402
 from compiler.rating.ruleset import load_ruleset  # noqa: E402

@@ -228,7 +228,7 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str) -> None:
     default: every inspection under inspections/. An inspection with errors writes nothing;
     the others are still built, and the exit code is 1.
     """
-    from .build.inspection import FORMATS, build_inspection
+    from .builds.inspection import FORMATS, build_inspection
 
     if not paths:
         if not Path("inspections").is_dir():
@@ -313,7 +313,7 @@ def schema(out: str | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    from .build.output import write_atomic
+    from .builds.output import write_atomic
 
     try:
         write_atomic(out, text)

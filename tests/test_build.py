@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compiler.build.inspection import build_inspection
+from compiler.builds.inspection import build_inspection
 from compiler.cli import main
 from compiler.rating.ratings_json import result_to_json
 from test_render_support import FIXTURES, RULES_FILES, fixture_rated
@@ -45,7 +45,7 @@ def test_pdf_build_writes_a_pdf(tmp_path):
 def test_html_only_build_does_not_import_weasyprint(tmp_path):
     script = (
         "import sys\n"
-        "from compiler.build.inspection import build_inspection\n"
+        "from compiler.builds.inspection import build_inspection\n"
         f"r = build_inspection({str(FIXTURES / 'standards')!r}, {str(tmp_path)!r}, {{'html'}}, "
         f"{str(RULES_FILES['standards'])!r})\n"
         "assert r.ok, r.diagnostics\n"
@@ -122,16 +122,16 @@ def test_a_pdf_renderer_crash_leaves_the_previous_outputs_and_no_temp_files(tmp_
 
 
 def test_an_unwritable_output_is_an_error_and_keeps_every_previous_output(tmp_path, monkeypatch):
-    import compiler.build.output
+    import compiler.builds.output
 
-    real_stage = compiler.build.output._stage
+    real_stage = compiler.builds.output._stage
 
     def disk_full_on_the_html(target, data):
         if target.suffix == ".html":
             raise OSError(28, "No space left on device", str(target))
         return real_stage(target, data)
 
-    monkeypatch.setattr(compiler.build.output, "_stage", disk_full_on_the_html)
+    monkeypatch.setattr(compiler.builds.output, "_stage", disk_full_on_the_html)
     out = tmp_path / "out"
     before = _previous_outputs(out)
     result = build_inspection(FIXTURES / "standards", out, {"html"}, RULES_FILES["standards"])

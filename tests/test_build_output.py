@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from compiler.build import output
-from compiler.build.output import write_atomic
+from compiler.builds import output
+from compiler.builds.output import write_atomic
 
 
 def test_writes_text_and_bytes_creating_folders(tmp_path):

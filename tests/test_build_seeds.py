@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from compiler.build.inspection import build_inspection
+from compiler.builds.inspection import build_inspection
 from compiler.rating.compile import compile_inspection
 from compiler.render.view import build_view
 from helpers import contents_number, pdf_outline

@@ -1,5 +1,5 @@
 """Module layering, read from the source with `ast`: stage packages import back along the pipeline only,
-each library has its owners, only `build/output.py` writes files and only `render/fetch.py` serves the
+each library has its owners, only `builds/output.py` writes files and only `render/fetch.py` serves the
 PDF renderer's resources.
 
 Every check is also run on a small snippet that breaks it, so a check that can no longer fail
@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "compiler"
-# Every module, named by its path under compiler/: "sources.model", "cli", "build.__init__".
+# Every module, named by its path under compiler/: "sources.model", "cli", "builds.__init__".
 MODULES = sorted(".".join(path.relative_to(PACKAGE).with_suffix("").parts) for path in PACKAGE.rglob("*.py"))
 
 # The stage packages in pipeline order: a package imports only from itself and the ones before it.
-PACKAGES = ["sources", "rating", "render", "build", "authoring"]
+PACKAGES = ["sources", "rating", "render", "builds", "authoring"]
 # The top of the package ties the stages together: `cli` over every stage, `__main__` over `cli`;
 # `__init__` (the version) may be read from anywhere.
 TOP = {"__init__": -1, "cli": len(PACKAGES), "__main__": len(PACKAGES) + 1}
@@ -219,7 +219,7 @@ def test_no_dynamic_imports(module):  # they would hide imports from these check
 @pytest.mark.parametrize("module", MODULES)
 def test_only_output_writes_files(module):
     writes = file_writes(_module_tree(module))
-    assert bool(writes) == (module == "build.output"), f"{module}: {writes}"
+    assert bool(writes) == (module == "builds.output"), f"{module}: {writes}"
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -245,9 +245,9 @@ def test_the_pdf_renderer_fetches_only_through_fetch():
 @pytest.mark.parametrize("module, snippet, expected", [
     ("render.view_standards", "from . import chart", {"render.chart"}),
     ("render.view", "from .html import render_html", {"render.html"}),
-    ("build.inspection", "from ..render.html import render_html", {"render.html"}),
-    ("cli", "from compiler.build import inspection", {"build.inspection"}),
-    ("cli", "from compiler import build", {"build.__init__"}),
+    ("builds.inspection", "from ..render.html import render_html", {"render.html"}),
+    ("cli", "from compiler.builds import inspection", {"builds.inspection"}),
+    ("cli", "from compiler import builds", {"builds.__init__"}),
     ("cli", "import compiler.authoring.serve", {"authoring.serve"}),
     ("rating.scoring", "def f():\n    from ..cli import main", {"cli"}),
     ("cli", "from . import __version__", {"__init__"}),
@@ -260,8 +260,8 @@ def test_own_imports_are_found_wherever_they_are(module, snippet, expected):
 @pytest.mark.parametrize("module, snippet, expected", [
     ("sources.model", "from ..rating.result import RatedInspection", {"rating.result"}),
     ("rating.scoring", "from ..render.formatting import anchor", {"render.formatting"}),
-    ("render.view", "from ..build.output import write_atomic", {"build.output"}),
-    ("build.inspection", "from ..authoring import serve", {"authoring.serve"}),
+    ("render.view", "from ..builds.output import write_atomic", {"builds.output"}),
+    ("builds.inspection", "from ..authoring import serve", {"authoring.serve"}),
     ("authoring.serve", "from .. import cli", {"cli"}),
     ("cli", "from . import __main__", {"__main__"}),
     ("rating.text_report", "from ..cli import main", {"cli"}),

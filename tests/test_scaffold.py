@@ -83,7 +83,7 @@ def test_scaffold_validates_and_rates_as_a_draft_with_placeholder_warnings(tmp_p
 
 @pytest.mark.parametrize("framework_id", FRAMEWORKS)
 def test_scaffold_builds_html_with_a_draft_mark(tmp_path, framework_id):
-    from compiler.build.inspection import build_inspection
+    from compiler.builds.inspection import build_inspection
 
     folder = _new(tmp_path, framework_id)
     result = build_inspection(folder, tmp_path / "out", {"html"})
@@ -98,7 +98,7 @@ def test_scaffold_builds_html_with_a_draft_mark(tmp_path, framework_id):
 def test_draft_pdf_is_marked_on_every_page_and_the_final_pdf_is_not(tmp_path):
     from pypdf import PdfReader
 
-    from compiler.build.inspection import build_inspection
+    from compiler.builds.inspection import build_inspection
 
     folder = _new(tmp_path, "standards-2021")
     draft = build_inspection(folder, tmp_path / "draft", {"pdf"})

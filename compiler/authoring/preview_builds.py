@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..build.inspection import build_inspection
-from ..build.output import make_scratch_folder
+from ..builds.inspection import build_inspection
+from ..builds.output import make_scratch_folder
 from ..sources.diagnostics import Diagnostics
 from ..sources.validate import inspection_entry
 from .preview_pages import diagnostics_page, inject_preview, simple_page

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from ..build.output import write_all_atomic
+from ..builds.output import write_all_atomic
 from ..rating.ruleset import DomainRule, RuleSet, StandardRule, ThemeRule
 from ..sources.placeholders import placeholder
 from ..sources.schema import SCHEMA_FILE_NAME, schema_text

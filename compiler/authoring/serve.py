@@ -16,7 +16,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
-from ..build.output import remove_scratch_folder
+from ..builds.output import remove_scratch_folder
 from .preview_builds import PreviewBuilds, Snapshot
 from .preview_http import handler_for
 from .preview_watch import SourceWatcher

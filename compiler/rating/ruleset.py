@@ -1,4 +1,4 @@
-"""Rules files (compiler/rules/<id>.yaml) -> RuleSet: one framework version's rules as data."""
+"""Rules files (compiler/rating/rules/<id>.yaml) -> RuleSet: one framework version's rules as data."""
 from __future__ import annotations
 
 from functools import lru_cache

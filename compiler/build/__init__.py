@@ -1,1 +1,0 @@
-"""Building: rendered outputs -> files on disk under build/<slug>/, written atomically in one place."""
