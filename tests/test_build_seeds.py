@@ -5,6 +5,7 @@ import functools
 import io
 import subprocess
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -222,6 +223,8 @@ def test_annex_results_one_table_per_domain(seed):
 
 def _layout_pages(reader) -> list[str]:
     """Each page's text as poppler lays it out (it also reads the charts' SVG text)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler's pdftotext (poppler-utils)")
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=reader.stream.getvalue(), capture_output=True, check=True,
     ).stdout.decode("utf-8")
