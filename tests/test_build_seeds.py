@@ -5,12 +5,12 @@ import functools
 import io
 import subprocess
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from compiler.builds.inspection import build_inspection
 from compiler.rating.compile import compile_inspection
 from compiler.render.view import build_view
 from helpers import contents_number, pdf_outline
@@ -64,11 +64,9 @@ def seeds_where(holds) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def seed(request, tmp_path_factory):
+def seed(request, corpus_build):
     slug = request.param
-    out = tmp_path_factory.mktemp("build")
-    result = build_inspection(ROOT / "inspections" / slug, out)
-    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    out = corpus_build  # built once a session (conftest.py), as `inspection build` builds it
     rated = _compiled(slug)
     reader = PdfReader(io.BytesIO((out / slug / f"{slug}.pdf").read_bytes()))
     pages = [page.extract_text() for page in reader.pages]
@@ -225,6 +223,8 @@ def test_annex_results_one_table_per_domain(seed):
 
 def _layout_pages(reader) -> list[str]:
     """Each page's text as poppler lays it out (it also reads the charts' SVG text)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler's pdftotext (poppler-utils)")
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=reader.stream.getvalue(), capture_output=True, check=True,
     ).stdout.decode("utf-8")

@@ -32,7 +32,8 @@ OWNERS = {
     "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},
     "markdown_it": {"sources.markdown_syntax"},
     "mdit_py_plugins": {"sources.markdown_syntax"},
-    "weasyprint": {"render.pdf"},
+    "weasyprint": {"render.pdf", "render.pdf_tags"},
+    "pydyf": {"render.pdf_tags"},
     "watchfiles": {"authoring.preview_watch"},
     "click": {"cli", "rating.text_report"},
 }
@@ -192,13 +193,14 @@ def test_core_knows_nothing_of_rendering(module):
     assert not libraries(tree, module) & RENDERING_LIBRARIES
 
 
-HTML_RENDERING = [m for m in MODULES if m.startswith("render.") and m not in ("render.pdf", "render.fetch")]
+HTML_RENDERING = [m for m in MODULES
+                  if m.startswith("render.") and m not in ("render.pdf", "render.pdf_tags", "render.fetch")]
 
 
 @pytest.mark.parametrize("module", HTML_RENDERING)
 def test_html_rendering_never_loads_rates_or_lays_out_pdfs(module):
     forbidden = {"sources.yaml_source", "sources.validate", "rating.scoring", "rating.compile", "rating.text_report",
-                 "render.pdf"}
+                 "render.pdf", "render.pdf_tags"}
     assert not own_imports(_module_tree(module), module) & forbidden
 
 

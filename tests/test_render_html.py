@@ -689,3 +689,60 @@ def test_theme_dividers_and_annexes_title_only_when_asked():
     assert [(int(n), int(t)) for _, n, t in dividers] == [(i, i) for i in range(1, len(rated.inspection.themes) + 1)]
     assert html.count('class="annexes-title"') == 1
     assert html.index('class="annexes-title"') < html.index('id="sec-annex-1-h"')
+
+
+def test_every_table_scrolls_in_a_named_region_the_keyboard_reaches(page):
+    wrappers = [attrs for tag, attrs in page.elements if tag == "div" and "table-wrap" in attrs.get("class", "")]
+    assert len(wrappers) == len(page.tables)
+    for attrs in wrappers:
+        assert (attrs.get("role"), attrs.get("tabindex")) == ("region", "0") and attrs.get("aria-label", "").strip()
+
+
+def test_every_table_has_header_cells(page):
+    for table in page.tables:
+        assert any(cell[0] == "th" for row in table["rows"] for cell in row), table["caption"]
+
+
+def test_a_figure_followed_by_what_it_counts_is_headed_by_its_last_cell():
+    from compiler.render.html import _environment
+    from compiler.sources.model import Table
+
+    blocks = _environment().get_template("partials/blocks.html.j2").module
+    rows = [["148", "First-time entrant rate"], ["167", "National rate"]]
+    last = Page(str(blocks.table(Table(caption="Population information", rows=rows, row_headers="last"))))
+    assert [[cell[0] for cell in row] for row in last.tables[0]["rows"]] == [["td", "th"], ["td", "th"]]
+    assert last.tables[0]["rows"][0][1][1] == {"scope": "row"}
+    first = Page(str(blocks.table(Table(rows=rows))))
+    assert [[cell[0] for cell in row] for row in first.tables[0]["rows"]] == [["th", "td"], ["th", "td"]]
+    neither = Page(str(blocks.table(Table(header=["Count", "What"], rows=rows, row_headers=False))))
+    assert {cell[0] for row in neither.tables[0]["rows"][1:] for cell in row} == {"td"}
+
+
+def _contrast(foreground: str, background: str) -> float:
+    def luminance(colour: str) -> float:
+        colour = colour.lstrip("#")
+        colour = "".join(c * 2 for c in colour) if len(colour) == 3 else colour
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_rating_fills_and_stars_have_text_contrast_in_html_and_pdf():
+    from compiler.render.resources import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6});", css))
+    light = {"good", "requires-improvement"}
+    for rating in ("outstanding", "good", "requires-improvement", "inadequate", "not-rated"):
+        text = colours["on-light-fill" if rating in light else "on-dark-fill"]
+        assert _contrast(text, colours[rating]) >= 4.5, rating
+    assert _contrast(colours["stars"], "#fff") >= 4.5
+    # The light fills take the dark text, in the cells and badges and in the PDF's footnote calls.
+    assert re.search(r"\.rating-cell\.rating-good, \.rating-cell\.rating-requires-improvement,\s*"
+                     r"p\.rating\.rating-good, p\.rating\.rating-requires-improvement \{ color: var\(--on-light-fill\); \}", css)
+    print_css = (TEMPLATES_DIR / "print.css").read_text(encoding="utf-8")
+    assert (".rating-good .footnote::footnote-call, .rating-requires-improvement .footnote::footnote-call "
+            "{ color: var(--on-light-fill); }") in print_css

@@ -296,3 +296,18 @@ def test_a_citation_in_plain_text_is_a_warning_at_the_citation(tmp_path):
     html = render_html(compiled.rated)
     for written in ("A parent[^board]", "Sam Example[^sample]", "Background[^board]", "Staff[^sample]"):
         assert written in html
+
+
+@pytest.mark.parametrize("value, ok", [("last", True), ("false", True), ("first", False)])
+def test_row_headers_are_true_false_or_last(tmp_path, value, ok):
+    table = ("    - table:\n        caption: Population information\n        row_headers: " + value + "\n"
+             "        rows:\n          - [\"148\", \"First-time entrants\"]\n")
+    entry = minimal_copy(tmp_path, "rows", "    - file: narrative/foreword.md\n",
+                         "    - file: narrative/foreword.md\n" + table)
+    _, diagnostics, _ = load_inspection(entry.parent)
+    messages = [d.message for d in diagnostics.errors]
+    if ok:
+        assert messages == []
+    else:
+        assert messages == ["expected true or false or 'last' (got 'first')"]
+        assert diagnostics.errors[0].span.line == line_of(entry, "row_headers: first")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
+from . import pdf_tags
 from .fetch import fetch
 
 PDF_VARIANT = "pdf/ua-1"
@@ -41,6 +42,7 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     """
     import weasyprint  # heavy: HTML-only builds never pay for it
 
+    tagged = pdf_tags.install()
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     previous_propagate = logger.propagate
@@ -48,10 +50,14 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     logger.propagate = False
     try:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False,
+                                 finisher=pdf_tags.finish if tagged else None)
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
     if warnings is not None:
         warnings.extend(collector.messages)
+        if not tagged:
+            warnings.append(f"this WeasyPrint ({weasyprint.__version__}) is not the version the PDF tagging was "
+                            "written for: the PDF lacks languages, table scopes, link descriptions and artifacts")
     return pdf

@@ -106,7 +106,9 @@ class Table(Strict):
     caption: Optional[InlineMarkdown] = Field(None, description="Caption or heading above the table.")
     header: Optional[list[InlineMarkdown]] = Field(None, description="Column headings, if the table has a header row.")
     rows: list[list[InlineMarkdown]] = Field(description="Rows of cells (Markdown inline text). Numbers are written as text.")
-    row_headers: bool = Field(True, description="Whether the first cell of each row is a row heading.")
+    row_headers: Union[bool, Literal["last"]] = Field(
+        True, description="Whether the first cell of each row is a row heading; `last` when the last cell is "
+                          "(a figure followed by what it counts).")
     emphasis_rows: list[Annotated[WholeNumber, Field(ge=0)]] = Field(
         default_factory=list, description="0-based indexes of rows printed in bold."
     )

@@ -222,6 +222,10 @@ def _describe_value(value: Any) -> str:
 def _describe_branch(tag: str, tp: Any) -> str:
     if tag == "str":
         return "Markdown text"
+    if tag == "bool":
+        return "true or false"
+    if tag.startswith("literal["):
+        return " or ".join(repr(choice) for choice in _choices(tag))
     if tag.startswith("list[tagged-union"):
         return "a list of blocks"
     if tag.startswith("list["):
