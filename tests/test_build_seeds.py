@@ -288,3 +288,22 @@ def test_inspection_data_lead_line_shares_a_page_with_the_first_table(seed):
     heading = annex.data[0]["heading"]
     flat = [" ".join(p.split()) for p in pages]
     assert any(last in p and heading in p for p in flat), (last, heading)
+
+
+def _visible_text(html: str) -> str:
+    """The HTML's text a reader sees or hears: no head, no tags (the generator's name is metadata)."""
+    body = html[html.index("<body"):]
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_reports_speak_in_the_inspectorates_voice(seed):
+    """Neither the PDF nor the HTML speaks of the compiler's workings: its rules files, scorer or YAML."""
+    _slug, rated, _reader, pages, html = seed
+    for text in ("\n".join(pages), _visible_text(html)):
+        flat = " ".join(text.split()).lower()
+        for word in ("rules file", "scorer", "yaml", "compiler", "assumptions applied"):
+            assert word not in flat, word
+    if rated.result.assumptions and any(a.kind == "rules" for a in rated.inspection.annexes):
+        assert "How the ratings in this report were worked out" in html
+        for assumption in rated.result.assumptions:
+            assert assumption.split(",")[0] in html.replace("&#39;", "'")

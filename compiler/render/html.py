@@ -17,6 +17,7 @@ from ..rating.result import RatedInspection
 from .footnotes import SECTION_END, number_footnotes
 from .formatting import RATING_CLASS, format_percent, number_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
+from .phrases import phrases
 from .resources import TEMPLATES_DIR
 from .view import build_view
 from .view_types import Media
@@ -65,5 +66,7 @@ def render_html(rated: RatedInspection, *, media: Media = "screen") -> str:
         raise ValueError(f"unknown media {media!r} (use 'screen' or 'print')")
     view = build_view(rated, media)
     template = _environment().get_template("report.html.j2")
-    document = template.render(r=rated, i=rated.inspection, v=view, media=media)
+    document = template.render(
+        r=rated, i=rated.inspection, v=view, media=media, ph=phrases(rated.inspection.meta.language)
+    )
     return number_footnotes(document, rated, media)
