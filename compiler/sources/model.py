@@ -488,6 +488,12 @@ class Inspection(Strict):
     """One inspection report's source."""
 
     framework: str = Field(description="Rules id from `inspection frameworks`, e.g. 'standards-2021'.")
+    wording: Optional[str] = Field(
+        None,
+        description="Which printing of the framework's own wording (standard statements, key questions) the report "
+        "follows, where the framework has more than one (`inspection frameworks` lists them); omitted: the wording "
+        "as first published.",
+    )
     status: Literal["draft", "final"] = Field("draft", description="Drafts carry a DRAFT mark; final reports may hold no placeholders.")
     meta: Meta
     labels: Labels = Field(default_factory=Labels)
