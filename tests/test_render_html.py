@@ -386,11 +386,26 @@ def test_themes_layout_order_scores_and_stars():
     ]
     theme = rated.result.theme("reducing-reoffending")
     assert f"<strong>{theme.percent:.0f}%</strong>" in html
-    stars = re.search(r'aria-label="(\d) stars out of (\d)">([★☆]+)<', html)
-    assert int(stars.group(1)) == theme.stars and stars.group(3).count("★") == theme.stars
-    # Summary parts come from each theme's summary when the source has no executive summary.
+    # Stars fill five places, as the published table prints them, with their words for screen readers.
+    star_rows = re.findall(
+        r'<span class="star-glyphs" aria-hidden="true">([★☆]+)</span><span class="visually-hidden">(\d) stars? out of '
+        r'(\d)</span>', html)
+    theme_page = html[html.index('id="sec-theme-1"'):]
+    [(glyphs, count, slots)] = [row for row in star_rows if row[0] in theme_page[:theme_page.index("</section>")]][:1]
+    assert glyphs == "★" * theme.stars + "☆" * (5 - theme.stars) and (int(count), int(slots)) == (theme.stars, 5)
+    # Summary parts come from each theme's summary when the source has no executive summary, under the
+    # theme's descriptor and stars; a key to the stars opens the summary.
     summary = html[html.index('id="sec-executive-summary"'):html.index('id="sec-recommendations"')]
     assert "Overall, work to reduce reoffending was good." in summary
+    assert f"<strong>{theme.descriptor.value}</strong> <span class=\"stars\">" in summary
+    key = summary[summary.index('class="stars-key"'):summary.index("</aside>")]
+    assert [(g.count("★"), int(n)) for g, n in re.findall(
+        r'>([★☆]+)</span><span class="visually-hidden">(\d) stars?', key)] == [(4, 4), (3, 3), (2, 2), (1, 1)]
+    assert "1 star out of 5" in key
+    # The scoring appendix prints stars where the published table does, not digits.
+    scoring = html[html.index("Case assessment score, descriptor and stars"):]
+    assert re.search(r"<td>Very good</td><td><span class=\"stars\"><span class=\"star-glyphs\" "
+                     r"aria-hidden=\"true\">★★★★☆</span>", scoring)
     # Numbered explanation paragraphs skip the boxed illustration.
     assert re.findall(r'<span class="para-number">([\d.]+)</span>', html) == ["1.1.", "1.2.", "2.1."]
     glossary = next(t for t in page.tables if t["caption"] == "Terms used in this report")

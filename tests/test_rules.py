@@ -169,6 +169,14 @@ def test_fji_rules():
         ("sentence-served", True), ("governance", False)]
     assert [(b.min, b.descriptor.value, b.stars) for b in rules.theme_bands] == [
         (80, "Very good", 4), (65, "Good", 3), (50, "Unsatisfactory", 2), (0, "Poor", 1)]
+    assert rules.star_slots == 5  # the published table: Good is three stars of five places
+
+
+def test_fewer_star_places_than_stars_are_refused(tmp_path):
+    path = broken(tmp_path, "star_slots: 5", "star_slots: 3", "fji-2013")
+    errors = refused(path)
+    assert any("star_slots is 3, fewer than the 4 stars" in e.message and e.span.line == line_of(path, "star_slots: 3")
+               for e in errors)
 
 
 # --------------------------------------------------------------------------- refusing broken rules files

@@ -137,6 +137,10 @@ class RuleSet(_Rules):
     domains: list[DomainRule] = Field(default_factory=list)
     themes: list[ThemeRule] = Field(default_factory=list)
     theme_bands: list[ThemeBand] = Field(default_factory=list)
+    star_slots: Optional[int] = Field(
+        None, ge=1, description="Places the published star table prints, filled and hollow (five in 2013); omitted: "
+        "the most stars a band gives."
+    )
     assumptions: list[Assumption] = Field(default_factory=list, description="Further documented assumptions.")
     editions: list[WordingEdition] = Field(
         default_factory=list, description="Later printings of the wording; the texts above are the first printing."
@@ -346,6 +350,9 @@ def _check_structure(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:
             problems.append(
                 (("limiting_judgements", index, "standard"), f"limiting judgement names unknown standard '{limit.standard}'")
             )
+    top = max((b.stars for b in rules.theme_bands), default=0)
+    if rules.star_slots is not None and rules.star_slots < top:
+        problems.append((("star_slots",), f"star_slots is {rules.star_slots}, fewer than the {top} stars a band gives"))
     for index in _duplicates([t.id for t in rules.themes]):
         twice(("themes", index, "id"), "theme", rules.themes[index].id)
     _check_editions(rules, problems)

@@ -18,7 +18,7 @@ from .formatting import anchor, month_year, number_words
 from .markdown import render_block, render_inline
 from .view_annexes import annex_views
 from .view_standards import domain_views, ratings_rows
-from .view_themes import theme_views
+from .view_themes import star_slots, stars_key, summary_parts as theme_summary_parts, theme_views
 from .view_types import ContentsEntry, Media, RecommendationGroupView, RecommendationItem, ReportView
 
 STANDARDS_LAYOUT = [
@@ -153,11 +153,9 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
     meta = insp.meta
     groups, intro = _recommendations(insp)
     summary_parts: list[Any] = list(insp.executive_summary.parts) if insp.executive_summary else []
-    if not summary_parts and rated.rules.family == "themes":
-        summary_parts = [
-            {"title": t.title or (rated.result.theme(t.id).name if rated.result.theme(t.id) else t.id), "body": t.summary}
-            for t in insp.themes if t.summary
-        ]
+    themed = rated.rules.family == "themes"
+    if not summary_parts and themed:
+        summary_parts = theme_summary_parts(rated)
     domains = domain_views(rated)
     sections = _layout(rated)
     view = ReportView(
@@ -175,6 +173,8 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
         summary_parts=summary_parts,
         domains=domains,
         themes=theme_views(rated),
+        star_slots=star_slots(rated.rules) if themed else 0,
+        stars_key=stars_key(rated.rules) if themed else [],
         annexes=annex_views(rated, domains),
         copyright_year=meta.copyright_year or int(meta.published[:4]),
         created=_created(insp),
