@@ -231,15 +231,36 @@ def _layout_pages(reader) -> list[str]:
     return text.split("\f")
 
 
-def _charted(rated) -> bool:
-    view = build_view(rated, "print")
-    return rated.inspection.kq_tables == "body" and any(s.chart is not None for d in view.domains for s in d.standards)
+def _chartable(rated) -> bool:
+    return rated.inspection.kq_tables == "body" and any(
+        kq.percent is not None for s in rated.result.standards if s.method == "case-based" for kq in s.key_questions)
 
 
-@pytest.mark.parametrize("seed", seeds_where(_charted), indirect=True)
-def test_key_question_table_and_its_chart_share_a_page(seed):
-    _slug, rated, reader, _pages, _html = seed
+def test_charts_as_each_generation_published_them():
+    """No standards report draws charts unless it asks; the FJI report draws each theme's data summary chart."""
+    for slug in SEEDS:
+        rated = _compiled(slug)
+        view = build_view(rated, "print")
+        kq_charts = [s.chart for d in view.domains for s in d.standards if s.chart is not None]
+        theme_charts = [t.chart for t in view.themes if t.chart is not None]
+        if rated.rules.family == "standards":
+            assert rated.inspection.charts is None and kq_charts == [] and theme_charts == []
+        else:
+            assert theme_charts and len(theme_charts) == sum(1 for t in rated.inspection.themes if t.data_chart)
+
+
+@pytest.mark.parametrize("slug", [s for s in SEEDS if _chartable(_compiled(s))][:2])
+def test_key_question_table_and_its_chart_share_a_page(slug):
+    """A report that asks for charts prints each under its key-question table, on the same page."""
+    from compiler.render.html import render_html
+    from compiler.render.pdf import render_pdf
+    from compiler.render.resources import TEMPLATES_DIR
+
+    compiled = _compiled(slug)
+    rated = compiled.model_copy(update={"inspection": compiled.inspection.model_copy(update={"charts": True})})
     charted = sum(1 for d in build_view(rated, "print").domains for s in d.standards if s.chart is not None)
+    assert charted
+    reader = PdfReader(io.BytesIO(render_pdf(render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/")))
     seen = 0
     for text in _layout_pages(reader):
         leads = [m.end() for m in re.finditer(r"based on these key questions", text)]

@@ -187,7 +187,7 @@ def test_chart_bars_take_the_scorers_band(standards):
 
     def bar_colours(rated) -> list[str]:
         svg = re.findall(r"<svg.*?</svg>", render_html(rated), flags=re.S)[0]
-        return re.findall(r'<rect x="[\d.]+" y="\d+" width="[\d.]+" height="22" fill="(#[0-9a-f]+)"/>', svg)
+        return re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="18" fill="(#[0-9a-f]+)"/>', svg)
 
     first = next(s for s in standards.result.standards if s.method == "case-based")
     assert bar_colours(standards) == [_BAND_COLOURS[kq.band.value] for kq in first.key_questions]
@@ -608,6 +608,28 @@ def test_theme_chart_follows_the_data_summary_lead_inside_one_block():
     html = render_html(fixture_rated("themes", themes=themes))
     summary = re.search(r'<div class="data-summary">(.*?)</div>\n', html, flags=re.S).group(1)
     assert summary.index("Data Summary") < summary.index("Lead sentence") < summary.index("<svg") < summary.index("A closing note")
+
+
+def test_data_summary_chart_draws_each_selected_result_as_counts():
+    rated = fixture_rated("themes")
+    html = render_html(rated)
+    [svg] = re.findall(r'<div class="data-summary">.*?(<svg.*?</svg>)', html, flags=re.S)
+    results = rated.inspection.themes[0].data_chart
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
+    for result in results:
+        assert f"{result.question}: {result.yes} of {result.of}" in desc
+        assert f">{result.yes} of {result.of}</text>" in svg
+    # One outline per question; a fill only where some cases were done well enough, in proportion.
+    assert svg.count('stroke="#595959"') == len(results)
+    fills = [float(w) for w in re.findall(r'<rect x="2" y="[\d.]+" width="([\d.]+)" height="18" fill="#1f4e79"/>', svg)]
+    assert fills == [pytest.approx(316 * 7 / 10, abs=0.1)]
+    # Without selected results, or where the report asks for none, the theme has no chart.
+    assert "<svg" not in render_html(fixture_rated("themes", charts=False))
+
+
+def test_standards_reports_draw_no_charts_unless_they_ask(standards):
+    assert "<svg" in render_html(standards)
+    assert "<svg" not in render_html(fixture_rated("standards", charts=None))
 
 
 def test_counts_only_key_question_table_has_counts_and_no_percentages(standards):

@@ -137,7 +137,8 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
     chart_svg = None
     lowest_note = None
     if has_figures:
-        chart_svg = Markup(chart.kq_chart(source.id, name, kqs, rated.rules))
+        if chart.drawn(rated):
+            chart_svg = Markup(chart.kq_chart(source.id, name, kqs, rated.rules))
         # A table without percentages marks no lowest figure in bold, so its note says less.
         kind = "lowest-unmarked" if style == "counts-only" else "lowest"
         lowest_note = generated_citation(kind, source.id)

@@ -9,6 +9,7 @@ from ..rating.ruleset import RuleSet
 from ..sources.model import Theme
 from . import chart
 from .formatting import anchor, format_percent
+from .phrases import phrases
 from .view_types import ThemeView
 
 
@@ -56,6 +57,7 @@ def summary_parts(rated: RatedInspection) -> list[dict]:
 def theme_views(rated: RatedInspection) -> list[ThemeView]:
     """Each theme, numbered in report order, with its score, descriptor, stars and chart."""
     rules, result = rated.rules, rated.result
+    ph = phrases(rated.inspection.meta.language)
     views = []
     for number, theme in enumerate(rated.inspection.themes, start=1):
         rule = next((t for t in rules.themes if t.id == theme.id), None)
@@ -73,8 +75,8 @@ def theme_views(rated: RatedInspection) -> list[ThemeView]:
             stars=rated_theme.stars if rated_theme else None,
             star_slots=star_slots(rules),
             explanation=_explanation(theme),
-            chart=(Markup(chart.theme_chart(name, percent, descriptor.value if descriptor else None, rules))
-                   if percent is not None else None),
+            chart=(Markup(chart.results_chart(f"chart-theme-{number}", theme.data_chart, ph, name))
+                   if theme.data_chart and chart.drawn(rated) else None),
             name=name,
         ))
     return views
