@@ -328,3 +328,15 @@ def test_reports_speak_in_the_inspectorates_voice(seed):
         assert "How the ratings in this report were worked out" in html
         for assumption in rated.result.assumptions:
             assert assumption.split(",")[0] in html.replace("&#39;", "'")
+
+
+def test_cover_names_the_inspectorate_title_service_and_month(seed):
+    """The cover page alone: the inspectorate, the title, the service and the month of publication."""
+    _slug, rated, _reader, pages, html = seed
+    meta = rated.inspection.meta
+    cover = " ".join(pages[0].split())
+    month = build_view(rated, "print").published
+    title = meta.report_title or f"{meta.title} {meta.area}"
+    for text in (meta.inspectorate, title, meta.service, f"Published {month}"):
+        assert " ".join(text.split()) in cover, text
+    assert 'class="cover-field"' in html
