@@ -340,3 +340,18 @@ def test_cover_names_the_inspectorate_title_service_and_month(seed):
     for text in (meta.inspectorate, title, meta.service, f"Published {month}"):
         assert " ".join(text.split()) in cover, text
     assert 'class="cover-field"' in html
+
+
+def test_other_formats_offered_once_where_the_publisher_is_named(seed):
+    """Further information offers other formats, as published; failing that, the publisher's block does."""
+    _slug, rated, _reader, pages, html = seed
+    view = build_view(rated, "print")
+    offers = html.count('class="alternative-formats"')
+    if "further_information" in view.sections:
+        section = html[html.index('id="sec-further-information"'):]
+        assert 'class="alternative-formats"' in section[:section.index("</section>")]
+    assert offers == (1 if view.alternative_formats else 0)
+    assert (view.alternative_formats is None) == (
+        not {"further_information", "front_matter"} & set(view.sections) and not view.colophon)
+    if offers:
+        assert "please ask " + rated.inspection.meta.publisher.name in " ".join(" ".join(pages).split())

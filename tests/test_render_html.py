@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 import pytest
 
 from compiler.sources.model import Rating
+from compiler.render.formatting import RATING_CLASS
 from compiler.render.html import render_html
+from compiler.render.view import build_view
 from test_render_support import fixture_rated
 
 
@@ -726,3 +728,17 @@ def test_theme_dividers_and_annexes_title_only_when_asked():
     assert [(int(n), int(t)) for _, n, t in dividers] == [(i, i) for i in range(1, len(rated.inspection.themes) + 1)]
     assert html.count('class="annexes-title"') == 1
     assert html.index('class="annexes-title"') < html.index('id="sec-annex-1-h"')
+
+
+def test_rating_key_follows_the_ratings_table(standards):
+    html = render_html(standards)
+    ratings = html[html.index('id="sec-ratings"'):html.index('id="sec-ratings"') + html[html.index('id="sec-ratings"'):].index("</section>")]
+    key = ratings[ratings.index('class="rating-key"'):]
+    assert ratings.index("</table>") < ratings.index('class="rating-key"')
+    chips = re.findall(r'<li class="rating-chip rating-([a-z-]+)">([A-Za-z ]+)', key)
+    expected = [band.rating for band in standards.rules.bands]
+    assert [(c, name.strip()) for c, name in chips][:len(expected)] == [(RATING_CLASS[r], r.value) for r in expected]
+    assert "☆ marks an ‘Outstanding’ rating." in key
+    # 'Not rated' joins the key only where the table shows it.
+    assert ("rating-chip rating-not-rated" in key) == any(
+        row.rating is Rating.NOT_RATED for row in build_view(standards).ratings_rows)

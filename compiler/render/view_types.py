@@ -139,3 +139,5 @@ class ReportView:
     colophon: bool
     star_slots: int = 0
     stars_key: list[dict] = field(default_factory=list)
+    rating_key: list[dict] = field(default_factory=list)
+    alternative_formats: Optional[str] = None
