@@ -5,6 +5,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import Markup
 
 from compiler.sources.model import Rating
 from compiler.render.formatting import RATING_CLASS
@@ -742,3 +743,11 @@ def test_rating_key_follows_the_ratings_table(standards):
     # 'Not rated' joins the key only where the table shows it.
     assert ("rating-chip rating-not-rated" in key) == any(
         row.rating is Rating.NOT_RATED for row in build_view(standards).ratings_rows)
+
+
+def test_table_cells_may_break_after_a_slash_but_links_stay_whole():
+    from compiler.render.html import _slash_breaks
+
+    assert _slash_breaks(Markup("Race/ethnicity")) == "Race/<wbr>ethnicity"
+    linked = Markup('<a href="https://example.org/a/b">parents/carers</a> 10/12')
+    assert _slash_breaks(linked) == '<a href="https://example.org/a/b">parents/<wbr>carers</a> 10/12'

@@ -41,6 +41,18 @@ def _plain(text: Optional[str]) -> str:
     return html_lib.unescape(_TAGS.sub("", FOOTNOTE_REF.sub("", render_inline(text))))
 
 
+_SLASH_IN_WORD = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+_TAG_OR_TEXT = re.compile(r"(<[^>]+>)|([^<]+)")
+
+
+def _slash_breaks(html: Markup) -> Markup:
+    """A line may break after the slash of 'Race/ethnicity' in a table cell's text (never inside a tag),
+    so a narrow column need not push the table out of sight."""
+    return Markup("".join(
+        tag or _SLASH_IN_WORD.sub("/<wbr>", text) for tag, text in _TAG_OR_TEXT.findall(str(html))
+    ))
+
+
 def _fn(key: Optional[str]) -> Markup:
     return Markup(footnote_placeholder(key)) if key else Markup("")
 
@@ -55,7 +67,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, mdi=_mdi, fn=_fn, plain=_plain, percent=format_percent, words=number_words)
+    env.filters.update(md=_md, mdi=_mdi, fn=_fn, plain=_plain, percent=format_percent, words=number_words,
+                       slash_breaks=_slash_breaks)
     env.globals.update(SECTION_END=Markup(SECTION_END), rating_class=lambda r: RATING_CLASS.get(r, ""))
     return env
 
