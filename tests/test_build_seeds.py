@@ -355,3 +355,16 @@ def test_other_formats_offered_once_where_the_publisher_is_named(seed):
         not {"further_information", "front_matter"} & set(view.sections) and not view.colophon)
     if offers:
         assert "please ask " + rated.inspection.meta.publisher.name in " ".join(" ".join(pages).split())
+
+
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: any(s.discretion for s in rated.result.standards)
+                                             and {"ratings", "annex"} <= set(rated.inspection.discretion_notes)
+                                             and rated.inspection.kq_tables == "annex"), indirect=True)
+def test_a_discretion_note_prints_on_each_page_that_cites_it(seed):
+    """Cited in the ratings table and again in the annex, the note prints under both, not once early on."""
+    _slug, rated, _reader, pages, _html = seed
+    for std in (s for s in rated.result.standards if s.discretion):
+        note = f"placed standard {std.id} in the"
+        carrying = [n for n, text in enumerate(pages) if note in " ".join(text.split())]
+        annex_page = max(n for n, text in enumerate(pages) if f"{std.id}. {std.name}" in " ".join(text.split()))
+        assert len(carrying) == 2 and annex_page in carrying, (carrying, annex_page)

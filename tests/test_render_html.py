@@ -229,9 +229,21 @@ def test_footnotes_numbered_in_reading_order_and_listed_per_section(standards):
     assert listed == firsts
     foreword = html[html.index('id="sec-foreword"'):html.index('id="sec-ratings"')]
     assert "The report covers work with children." in foreword  # its note ends its own section
-    # The population note is cited in the background and again in a table caption: one number.
-    pop = re.search(r'<li id="fn-(\d+)" value="\d+">Population estimate', html).group(1)
-    assert refs.count(int(pop)) == 2
+    # The population note is cited in the background and again in the contextual facts' table caption:
+    # a later section cites it as a note of its own, listed under that section, with the same text.
+    pops = [int(n) for n in re.findall(r'<li id="fn-(\d+)" value="\d+">Population estimate', html)]
+    assert len(pops) == 2 and all(refs.count(n) == 1 for n in pops)
+    facts = html[html.index('id="sec-contextual-facts"'):]
+    assert f'<li id="fn-{pops[1]}"' in facts[:facts.index("</aside>")]
+
+
+def test_a_note_cited_twice_in_one_section_keeps_its_number(standards):
+    insp = standards.inspection
+    background = insp.background.model_copy(update={"body": "A small service.[^pop] Its youth population too.[^pop]"})
+    html = render_html(fixture_rated("standards", background=background))
+    section = html[html.index('id="sec-background"'):html.index('id="sec-contextual-facts"')]
+    numbers = re.findall(r'<a href="#fn-(\d+)"', section)
+    assert len(numbers) == 2 and numbers[0] == numbers[1]
 
 
 def test_print_footnotes_float_at_the_citation(standards):

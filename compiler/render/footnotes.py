@@ -55,9 +55,12 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
 
     Screen: a superscript link, with the notes listed where the section ends (SECTION_END).
     Print: the note text inline as a `float: footnote` element at its first citation.
+    A note cited again in the same section keeps its number; cited in a later section, it is a new
+    note with the same text, so it prints on the page (or under the section) that cites it.
     """
     texts = rated.inspection.footnotes
-    numbers: dict[str, int] = {}
+    numbers: dict[str, int] = {}  # the current section's notes
+    count = 0
     pending: list[int] = []
     bodies: dict[int, str] = {}
 
@@ -81,6 +84,7 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
                 )
                 out.append(f'<aside class="footnotes" aria-label="Footnotes"><ol>{items}</ol></aside>')
             pending = []
+            numbers = {}
             continue
         key = html_lib.unescape(match.group(1))
         if key in numbers:
@@ -88,7 +92,8 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
             out.append(f'<sup class="fnref"><a href="#fn-{n}">{n}</a></sup>' if media == "screen"
                        else f'<sup class="fnref">{n}</sup>')
             continue
-        n = numbers[key] = len(numbers) + 1
+        count += 1
+        n = numbers[key] = count
         bodies[n] = note_html(key)
         pending.append(n)
         if media == "screen":
