@@ -250,6 +250,8 @@ def test_print_footnotes_float_at_the_citation(standards):
     html = render_html(standards, media="print")
     assert 'class="footnotes"' not in html
     assert html.count('<span class="footnote">The report covers work with children.</span>') == 1
+    # The call is kept with the word before it, so it never starts a line of its own.
+    assert 'small <span class="fn-keep">service.<span class="footnote">Population estimate' in html
     assert "float: footnote" in html
 
 

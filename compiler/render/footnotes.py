@@ -17,6 +17,8 @@ from .view_types import Media
 
 SECTION_END = "<!--footnotes-->"
 _GENERATED = "@gen:"
+# The word a print citation follows directly ('safe?' in 'safe?<sup ...>'), never part of a tag.
+_LAST_WORD = re.compile(r"[^\s<>]+$")
 
 
 def generated_citation(kind: str, subject: str) -> str:
@@ -99,6 +101,11 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
         if media == "screen":
             out.append(f'<sup class="fnref" id="fnref-{n}"><a href="#fn-{n}" aria-describedby="fn-{n}">{n}</a></sup>')
         else:
-            out.append(f'<span class="footnote">{bodies[n]}</span>')
+            # The call stays on the line of the word it follows (class fn-keep: no break between them).
+            word = _LAST_WORD.search(out[-1])
+            if word:
+                out[-1] = out[-1][:word.start()]
+            kept = word.group(0) if word else ""
+            out.append(f'<span class="fn-keep">{kept}<span class="footnote">{bodies[n]}</span></span>')
     out.append(document[pos:])
     return "".join(out)
