@@ -14,9 +14,9 @@ from .formatting import format_percent
 WIDTH = 400
 BAR_LEFT = 2
 BAR_RIGHT = 318          # room on the right for the figure printed after each bar
-LABEL_SIZE = 14
-LABEL_LINE = 17
-LABEL_CHARS = 54         # characters of a label line at LABEL_SIZE within WIDTH (DejaVu Sans)
+LABEL_SIZE = 15
+LABEL_LINE = 18
+LABEL_CHARS = 50         # characters of a label line at LABEL_SIZE within WIDTH (DejaVu Sans)
 BAR_H = 18
 ROW_GAP = 14
 TOP = 24                 # room for the band thresholds' labels
