@@ -43,7 +43,7 @@ def _fitted(source, options: dict, css):
     document = layout({})
     before, _ = page_fit.section_pages(document.pages)
     chosen: dict[str, int] = {}
-    trying = {name: 1 for name in page_fit.short_tails(document.pages)}
+    trying = page_fit.first_steps(document.pages)
     last = (document, {})
     while trying:
         steps = {**chosen, **trying}
