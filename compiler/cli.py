@@ -149,6 +149,8 @@ def frameworks() -> None:
     for rules in rule_sets:
         echo(f"{click.style(rules.id.ljust(width), bold=True)}  {rules.name}")
         echo(f"{' ' * width}  {rules.summary}")
+        for edition in rules.editions:
+            echo(f"{' ' * width}  wording: {edition.id}: {edition.name}")
 
 
 @main.command()

@@ -72,6 +72,7 @@ def test_every_defect_of_the_brief_has_a_fixture():
         "rating-contradicts-data",
         "discretion-not-allowed",
         "unknown-framework",
+        "unknown-wording",
     } <= codes
 
 
@@ -97,6 +98,13 @@ def test_unknown_framework_suggests_the_closest_known_id():
     assert error.span.column == 12
     assert "did you mean 'standards-2021'?" in error.hints
     assert compiled.rated is None
+
+
+def test_unknown_wording_names_the_printings_there_are():
+    compiled = compile_inspection(INVALID / "unknown-wording")
+    [error] = compiled.diagnostics.errors
+    assert "no printing of its wording called 'children'" in error.message
+    assert error.hints == ("it has only the wording as first published: leave out `wording`",)
 
 
 def test_minimal_fixture_rates_under_standards_2021():

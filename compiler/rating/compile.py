@@ -84,6 +84,20 @@ def _load_rules(
             return None
     reference = str(rules_file) if rules_file is not None else inspection.framework
     try:
-        return ruleset_module.load_ruleset(reference, diagnostics)
+        rules = ruleset_module.load_ruleset(reference, diagnostics)
     except CompileError:  # its diagnostics are already in `diagnostics`
         return None
+    if inspection.wording is None:
+        return rules
+    editions = [e.id for e in rules.editions]
+    if inspection.wording not in editions:
+        hint = (f"its later printings: {', '.join(editions)}; leave out `wording` for the first" if editions
+                else "it has only the wording as first published: leave out `wording`")
+        diagnostics.error(
+            "unknown-wording",
+            f"framework '{rules.id}' has no printing of its wording called '{inspection.wording}'",
+            source.span(("wording",)),
+            hint,
+        )
+        return None
+    return rules.in_wording(inspection.wording)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from . import pdf_tags
+from . import page_fit, pdf_tags
 from .fetch import fetch
 
 PDF_VARIANT = "pdf/ua-1"
@@ -33,6 +33,35 @@ def _project_fetcher():
     return ProjectFetcher(allowed_protocols=("file", "data"))
 
 
+def _fitted(source, options: dict, css):
+    """The laid-out document, with each section whose last page would carry a few lines set a step or
+    two closer where that saves the page (`page_fit`); every other section as the stylesheets set it."""
+    def layout(steps: dict[str, int]):
+        extra = [css(string=page_fit.closer_css(steps))] if steps else []
+        return source.render(**dict(options, stylesheets=extra))
+
+    document = layout({})
+    before, _ = page_fit.section_pages(document.pages)
+    chosen: dict[str, int] = {}
+    trying = page_fit.first_steps(document.pages)
+    last = (document, {})
+    while trying:
+        steps = {**chosen, **trying}
+        trial = layout(steps)
+        after, _ = page_fit.section_pages(trial.pages)
+        last = (trial, steps)
+        following = {}
+        for name, step in trying.items():
+            if after.get(name, 0) < before[name]:
+                chosen[name] = step
+            elif step + 1 in page_fit.STEPS:
+                following[name] = step + 1
+        trying = following
+    if last[1] == chosen:
+        return last[0]
+    return layout(chosen) if chosen else document
+
+
 def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None) -> bytes:
     """Lay out `html` (rendered with media='print') as a tagged A4 PDF.
 
@@ -49,9 +78,10 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     logger.addHandler(collector)
     logger.propagate = False
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False,
-                                 finisher=pdf_tags.finish if tagged else None)
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
+        options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        document = _fitted(source, options, weasyprint.CSS)
+        pdf = document.write_pdf(finisher=pdf_tags.finish if tagged else None, **options)
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
