@@ -810,7 +810,7 @@ def test_rating_key_follows_the_ratings_table(standards):
     chips = re.findall(r'<li class="rating-chip rating-([a-z-]+)">([A-Za-z ]+)', key)
     expected = [band.rating for band in standards.rules.bands]
     assert [(c, name.strip()) for c, name in chips][:len(expected)] == [(RATING_CLASS[r], r.value) for r in expected]
-    assert "☆ marks an ‘Outstanding’ rating." in key
+    assert 'class="star-mark" aria-hidden="true"></span> The star marks an ‘Outstanding’ rating.' in key
     # 'Not rated' joins the key only where the table shows it.
     assert ("rating-chip rating-not-rated" in key) == any(
         row.rating is Rating.NOT_RATED for row in build_view(standards).ratings_rows)

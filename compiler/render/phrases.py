@@ -14,7 +14,7 @@ ENGLISH: Mapping[str, str] = MappingProxyType({
     "cover_published": "Published {month}",
     # The key to the rating colours, beside the table where they first appear
     "rating_key_heading": "Key to the ratings",
-    "rating_key_outstanding_star": "☆ marks an ‘Outstanding’ rating.",
+    "rating_key_outstanding_star": "The star marks an ‘Outstanding’ rating.",
     "rating_key_colour_note": "Each rating also has its own colour, as shown here; the words alone give the rating.",
     # Stars of the themed (Full Joint Inspection) reports
     "stars_text": "{stars} stars out of {slots}",
