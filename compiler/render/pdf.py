@@ -55,3 +55,8 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     if warnings is not None:
         warnings.extend(collector.messages)
     return pdf
+
+
+def load_renderer() -> None:
+    """Import WeasyPrint now (a build worker does it once, before its first report)."""
+    import weasyprint  # noqa: F401
