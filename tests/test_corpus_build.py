@@ -97,7 +97,7 @@ def test_an_edit_rebuilds_exactly_that_report_and_force_rebuilds_all(tmp_path):
     assert _files(out, "bravo")["ratings.json"] == before["bravo"][1]["ratings.json"]
     assert len(_sets_of(out, "bravo")) == 1  # the old set is removed once the new one is current
     assert "A sentence added" in (out / "bravo" / "bravo.html").read_text(encoding="utf-8")
-    assert again.corpus == "written" and (out / "ratings.csv").read_text() == csv_before  # same ratings
+    assert again.corpus == "unchanged" and (out / "ratings.csv").read_text() == csv_before  # same ratings
     forced = build_corpus(sorted(src.iterdir()), out, ("html",), jobs=2, corpus=True, force=True)
     assert not any(r.cached for r in forced.results)
     assert {slug: _files(out, slug) for slug in SLUGS} == {

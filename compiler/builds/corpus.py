@@ -120,9 +120,11 @@ def _update_corpus(out_dir: Path, members: list[str] | None, built: set[str], to
         if manifest is None or "corpus" not in manifest:
             continue  # never built: nothing to describe
         ratings = json.loads((set_dir / sets.FILES / "ratings.json").read_text(encoding="utf-8"))
-        summaries.append({"slug": slug, "key": manifest["key"], "outputs": manifest["outputs"], "ratings": ratings,
+        summaries.append({"slug": slug, "outputs": manifest["outputs"], "ratings": ratings,
                           **manifest["corpus"]})
-    key = digest({"toolchain": toolchain, "members": members, "reports": [[s["slug"], s["key"]] for s in summaries]})
+    # Keyed on what the files show, not on the reports' keys: an edit of a report's text alone
+    # leaves the corpus files as they were.
+    key = digest({"toolchain": toolchain, "members": members, "reports": summaries})
     if previous is not None and previous.get("key") == key:
         return "unchanged"
     from ..render.corpus import corpus_files  # loads Jinja: only when the corpus changed
