@@ -87,7 +87,7 @@ def _refuse_other_files(path: Path, raw: str) -> None:
 
 def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
     """Expand each PATH: an inspection folder, its inspection.yaml, or a folder of inspections."""
-    from .sources.validate import ENTRY_FILE
+    from .sources.paths import ENTRY_FILE
 
     found: list[Path] = []
     for raw in paths:
@@ -106,7 +106,7 @@ def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
 
 def _one_inspection(raw: str) -> Path:
     """PATH for commands that take one inspection: its folder or its inspection.yaml."""
-    from .sources.validate import ENTRY_FILE
+    from .sources.paths import ENTRY_FILE
 
     path = Path(raw)
     _refuse_other_files(path, raw)
@@ -217,37 +217,82 @@ def rate(path: str, as_json: bool, rules_file: str | None) -> None:
         echo(ratings_table(compiled.rated))
 
 
+def _is_folder_of_inspections(raw: str) -> bool:
+    from .sources.paths import ENTRY_FILE
+
+    return Path(raw).is_dir() and not (Path(raw) / ENTRY_FILE).exists()
+
+
+def _build_line(result, seconds: float, out_dir: str) -> str:
+    """One line for one report of a build: built, cached or failed, with its time."""
+    warnings = result.warnings if result.ok else len(result.diagnostics.warnings)
+    counts = _summary(len(result.diagnostics.errors), warnings)
+    names = ", ".join(p.name for p in result.outputs)
+    where = Path(out_dir) / result.slug
+    if not result.ok:
+        return f"{click.style('failed', fg='red', bold=True)} {result.slug}: nothing written ({seconds:.1f} s, {counts})"
+    if result.cached:
+        return f"{click.style('cached', fg='cyan')} {result.slug}: {names} -> {where} (up to date, {counts})"
+    return f"{click.style('built', fg='green')} {result.slug}: {names} -> {where} ({seconds:.1f} s, {counts})"
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               callback=_not_empty, help="Output folder; each inspection goes to OUT/<slug>/.")
 @click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]), default="all",
               show_default=True, help="Which documents to write (ratings.json is always written).")
-def build(paths: tuple[str, ...], out_dir: str, output_format: str) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build N reports at once, each in a worker process (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Build every report again, even one whose outputs are up to date.")
+def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | None, force: bool) -> None:
     """Build HTML and PDF reports (and ratings.json) for each inspection.
 
     PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders;
-    default: every inspection under inspections/. An inspection with errors writes nothing;
-    the others are still built, and the exit code is 1.
+    default: every inspection under inspections/. A report whose outputs were built from its
+    files as they are now is not built again (--force builds it anyway). An inspection with
+    errors writes nothing and keeps its previous outputs; the others are still built, and the
+    exit code is 1. A build of several inspections (or of a folder of them) also writes
+    OUT/index.html, OUT/ratings.csv and OUT/ratings.json for all of them.
     """
-    from .builds.inspection import FORMATS, build_inspection
+    from .builds.corpus import build_corpus
+    from .builds.progress import Progress
+    from .builds.result import FORMATS
 
     if not paths:
         if not Path("inspections").is_dir():
             raise click.UsageError("no PATH given and no inspections/ folder here")
         paths = ("inspections",)
     formats = FORMATS if output_format == "all" else (output_format,)
-    failed = 0
-    for path in _inspection_paths(paths):
-        result = build_inspection(path, out_dir, formats)
-        print_diagnostics(result.diagnostics)
-        counts = _summary(len(result.diagnostics.errors), len(result.diagnostics.warnings))
-        if result.ok:
-            names = ", ".join(p.name for p in result.outputs)
-            echo(f"built {result.slug}: {names} -> {Path(out_dir) / result.slug} ({counts})")
-        else:
-            failed += 1
-            echo(f"failed {result.slug}: nothing written ({counts})")
+    found = _inspection_paths(paths)
+    corpus = len(found) > 1 or any(_is_folder_of_inspections(raw) for raw in paths)
+    terminal = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    with Progress(len(found), echo, terminal) as progress:
+        def finished(result, seconds: float) -> None:
+            for diagnostic in result.diagnostics.sorted():
+                progress.line(format_diagnostic(diagnostic), err=True)
+            progress.line(_build_line(result, seconds, out_dir))
+            progress.advance()
+
+        def waiting() -> None:
+            progress.line(f"waiting for another build into {out_dir} to finish ...", err=True)
+
+        outcome = build_corpus(found, out_dir, formats, jobs=jobs or os.cpu_count() or 1, force=force,
+                               corpus=corpus, on_result=finished, on_wait=waiting)
+    results = outcome.results
+    built = sum(1 for r in results if r.ok and not r.cached)
+    cached = sum(1 for r in results if r.cached)
+    failed = outcome.failed
+    noun = "report" if len(results) == 1 else "reports"
+    echo(f"{len(results)} {noun}: {built} built, {cached} cached, {len(failed)} failed "
+         f"in {outcome.seconds_total:.1f} s")
+    if outcome.corpus is not None:
+        echo(f"corpus files -> {out_dir}: index.html, ratings.csv, ratings.json ({outcome.corpus})")
+    for result in failed:
+        errors = result.diagnostics.sorted()
+        errors = [d for d in errors if d.severity is Severity.ERROR]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        echo(f"failed {result.slug}: {format_diagnostic(errors[0]).splitlines()[0]}{more}")
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 

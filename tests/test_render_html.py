@@ -758,10 +758,10 @@ def test_every_table_has_header_cells(page):
 
 
 def test_a_figure_followed_by_what_it_counts_is_headed_by_its_last_cell():
-    from compiler.render.html import _environment
+    from compiler.render.html import environment
     from compiler.sources.model import Table
 
-    blocks = _environment().get_template("partials/blocks.html.j2").module
+    blocks = environment().get_template("partials/blocks.html.j2").module
     rows = [["148", "First-time entrant rate"], ["167", "National rate"]]
     last = Page(str(blocks.table(Table(caption="Population information", rows=rows, row_headers="last"))))
     assert [[cell[0] for cell in row] for row in last.tables[0]["rows"]] == [["td", "th"], ["td", "th"]]

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..sources.diagnostics import CompileError, Diagnostics, Severity, Span
 from ..sources.model import Inspection
-from ..sources.validate import inspection_entry, load_inspection
+from ..sources.paths import inspection_entry, inspection_slug
+from ..sources.validate import load_inspection
 from ..sources.yaml_source import SourceFile
 from . import ruleset as ruleset_module
 from .result import RatedInspection
@@ -23,11 +24,6 @@ class Compiled:
     rated: RatedInspection | None
     diagnostics: Diagnostics
     files: list[Path] = field(default_factory=list)
-
-
-def inspection_slug(path: Path | str) -> str:
-    """The slug of an inspection: the name of its folder."""
-    return inspection_entry(path).resolve().parent.name
 
 
 def compile_inspection(path: Path | str, rules_file: Path | str | None = None) -> Compiled:

@@ -58,7 +58,8 @@ def _fn(key: Optional[str]) -> Markup:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The one Jinja environment of every template (the report's and the corpus index's)."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(enabled_extensions=("html", "j2", "svg"), default_for_string=True, default=True),
@@ -78,7 +79,7 @@ def render_html(rated: RatedInspection, *, media: Media = "screen") -> str:
     if media not in ("screen", "print"):
         raise ValueError(f"unknown media {media!r} (use 'screen' or 'print')")
     view = build_view(rated, media)
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     document = template.render(
         r=rated, i=rated.inspection, v=view, media=media, ph=phrases(rated.inspection.meta.language)
     )

@@ -91,3 +91,8 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
             warnings.append(f"this WeasyPrint ({weasyprint.__version__}) is not the version the PDF tagging was "
                             "written for: the PDF lacks languages, table scopes, link descriptions and artifacts")
     return pdf
+
+
+def load_renderer() -> None:
+    """Import WeasyPrint now (a build worker does it once, before its first report)."""
+    import weasyprint  # noqa: F401
