@@ -262,7 +262,8 @@ def _wait_for(condition, timeout: float) -> bool:
     return False
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
+@pytest.mark.skipif(shutil.which("chromium") is None,
+                    reason="needs the Chromium browser, which is not installed here (.ci/run installs it)")
 def test_a_real_browser_reloads_the_page_after_a_save(inspection, tmp_path, monkeypatch):
     requests: list[tuple[float, str]] = []
     dispatch = preview_http.PreviewHandler._dispatch
