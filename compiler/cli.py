@@ -46,6 +46,14 @@ def print_diagnostics(diagnostics, *, err: bool = True) -> None:
         echo(format_diagnostic(diagnostic), err=err)
 
 
+def print_machine_notes(notes, said: set[str]) -> None:
+    """Notes about the machine (not the report), each said once: `note: ...` on stderr."""
+    for note in notes:
+        if note not in said:
+            said.add(note)
+            echo(f"{click.style('note:', fg='cyan', bold=True)} {note}", err=True)
+
+
 def _summary(errors: int, warnings: int) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
@@ -236,8 +244,10 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str) -> None:
         paths = ("inspections",)
     formats = FORMATS if output_format == "all" else (output_format,)
     failed = 0
+    notes_said: set[str] = set()
     for path in _inspection_paths(paths):
         result = build_inspection(path, out_dir, formats)
+        print_machine_notes(result.machine_notes, notes_said)
         print_diagnostics(result.diagnostics)
         counts = _summary(len(result.diagnostics.errors), len(result.diagnostics.warnings))
         if result.ok:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from compiler.builds.inspection import build_inspection
 from compiler.cli import main
 from compiler.rating.ratings_json import result_to_json
+from helpers import minimal_copy
 from test_render_support import FIXTURES, RULES_FILES, fixture_rated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +153,29 @@ def test_cli_build_with_a_file_in_the_way_fails_with_a_diagnostic_not_a_crash(tm
     assert re.search(r"powys-2013:1:1: error: cannot write the outputs here \(a file is in the way\)", run.output)
     assert "failed powys-2013: nothing written" in run.output
     assert sorted(p.name for p in out.iterdir()) == ["powys-2013"]
+
+
+def test_a_note_about_the_machine_is_said_once_a_run_and_is_no_warning(tmp_path, monkeypatch):
+    import weasyprint
+    from weasyprint.logger import LOGGER
+
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def on_a_machine_with_an_old_harfbuzz(document, *args, **kwargs):
+        for family in ("Noto Color Emoji", "Twemoji"):  # WeasyPrint says it once a font, in these words
+            LOGGER.warning("Please install HarfBuzz version 13+ with harfbuzz-vector "
+                           "to display %s COLR emoji fonts.", family)
+        return write_pdf(document, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", on_a_machine_with_an_old_harfbuzz)
+    monkeypatch.setenv("NO_COLOR", "1")
+    for name in ("first", "second"):
+        minimal_copy(tmp_path / "sources", name)
+    run = CliRunner().invoke(main, ["build", str(tmp_path / "sources"), "--out", str(tmp_path / "out"),
+                                    "--format", "pdf"])
+    assert run.exit_code == 0, run.output
+    notes = [line for line in run.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: about this machine, not the report: the PDF renderer says: Please install HarfBuzz "
+                     "version 13+ with harfbuzz-vector to display Noto Color Emoji COLR emoji fonts."]
+    assert "warning" not in run.output.replace("0 warnings", "")
+    assert run.stdout.count("(0 errors, 0 warnings)") == 2

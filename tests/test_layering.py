@@ -32,7 +32,8 @@ OWNERS = {
     "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},
     "markdown_it": {"sources.markdown_syntax"},
     "mdit_py_plugins": {"sources.markdown_syntax"},
-    "weasyprint": {"render.pdf"},
+    "weasyprint": {"render.pdf", "render.font_subsetting"},
+    "fontTools": {"render.font_subsetting"},
     "watchfiles": {"authoring.preview_watch"},
     "click": {"cli", "rating.text_report"},
 }

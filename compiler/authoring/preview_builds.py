@@ -47,6 +47,7 @@ class PreviewBuilds:
         self._stop = stop  # set by the server when it stops
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[int, Path] | None = None
+        self._notes_said: set[str] = set()  # notes about the machine are said once a run
 
     def rebuild(self) -> Snapshot:
         """Build the HTML into the scratch folder and publish the result (report or diagnostics)."""
@@ -107,6 +108,10 @@ class PreviewBuilds:
             if self._pdf and self._pdf[0] == epoch and self._pdf[1].exists():
                 return self._pdf[1], None
             result = build_inspection(self.path, self.workdir / "pdf", {"pdf"})
+            for note in result.machine_notes:
+                if note not in self._notes_said:
+                    self._notes_said.add(note)
+                    self.log(f"note: {note}")
             pdf = next((Path(p) for p in result.outputs if str(p).endswith(".pdf")), None)
             if result.diagnostics.has_errors() or pdf is None:
                 return None, result.diagnostics

@@ -28,14 +28,20 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     files: list[Path] = field(default_factory=list)
+    machine_notes: list[str] = field(default_factory=list)  # about the machine, not the report: say once a run
 
     @property
     def ok(self) -> bool:
         return not self.diagnostics.has_errors()
 
 
-def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str], list[str]]:
-    """The rendered files of one rated inspection by file name, and the PDF renderer's warnings."""
+def render_outputs(
+    rated, formats: Iterable[str], notes: list[str] | None = None
+) -> tuple[dict[str, bytes | str], list[str]]:
+    """The rendered files of one rated inspection by file name, and the PDF renderer's warnings.
+
+    The renderer's notes about the machine (a library to install) go to `notes` when a list is given.
+    """
     formats = set(formats)
     unknown = formats - set(FORMATS)
     if unknown:
@@ -51,7 +57,7 @@ def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str
         from ..render.pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
 
         files[f"{slug}.pdf"] = render_pdf(
-            render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/", warnings=warnings
+            render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/", warnings=warnings, notes=notes
         )
     return files, warnings
 
@@ -64,7 +70,7 @@ def build_inspection(
     result = BuildResult(compiled.slug, [], compiled.diagnostics, list(compiled.files))
     if compiled.rated is None or compiled.diagnostics.has_errors():
         return result
-    rendered, warnings = render_outputs(compiled.rated, formats)
+    rendered, warnings = render_outputs(compiled.rated, formats, result.machine_notes)
     entry = Span(str(inspection_entry(path)))
     for message in dict.fromkeys(warnings):  # WeasyPrint repeats some warnings per element
         result.diagnostics.warning("pdf-render", f"PDF renderer: {message}", entry)
