@@ -194,9 +194,9 @@ def test_invalid_yaml_keeps_the_server_running(server, inspection):
         first, _ = events.next()
         with source.open("a", encoding="utf-8") as handle:
             handle.write("footnotes: [unclosed\n")
-        assert events.until(lambda: b"invalid YAML" in server.snapshot.page)[0] > first
+        assert events.until(lambda: b"put the text in quotes" in server.snapshot.page)[0] > first
         page = _get(server.url)[2].decode()
-        assert "inspection.yaml:" in page and "invalid YAML" in page
+        assert "inspection.yaml:" in page and "put the text in quotes" in page
     finally:
         events.close()
 
