@@ -34,13 +34,15 @@ class Slip:
     hints: tuple[str, ...] = ()
 
 
-def _lines(text: str) -> list[str]:
-    return text.splitlines() or [""]
+class _Source:
+    """The text and its lines, split where YAML counts line breaks."""
 
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", text)
 
-def _line(text: str, index: int) -> str:
-    lines = _lines(text)
-    return lines[index] if 0 <= index < len(lines) else ""
+    def line(self, index: int) -> str:
+        return self.lines[index] if 0 <= index < len(self.lines) else ""
 
 
 def _parser_said(exc: yaml.MarkedYAMLError, line: int) -> str:
@@ -76,34 +78,34 @@ def _in_quotes(line: str, start: int | None = None) -> str:
     return "write it as: " + (f"{before} " if before else "") + quoted(value)
 
 
-def _tab(exc, text: str) -> Slip | None:
+def _tab(exc, source: _Source) -> Slip | None:
     mark = exc.problem_mark
     if "'\\t'" not in (exc.problem or ""):
         return None
-    before = _line(text, mark.line)[: mark.column]
+    before = source.line(mark.line)[: mark.column]
     where = "in the indentation: indent with spaces, not tabs" if not before.strip() else "here: use spaces, not tabs"
     return Slip(mark.line + 1, mark.column + 1, f"a tab {where}", (_parser_said(exc, mark.line + 1),))
 
 
-def _colon_in_text(exc, text: str) -> Slip | None:
+def _colon_in_text(exc, source: _Source) -> Slip | None:
     if exc.problem != "mapping values are not allowed here":
         return None
     mark = exc.problem_mark
-    line = _line(text, mark.line)
+    line = source.line(mark.line)
     start = _value_start(line)
     if start >= mark.column:  # the colon is the line's own: the line is out of place
-        return _indented_further(exc, text)
+        return _indented_further(exc, source)
     return Slip(mark.line + 1, mark.column + 1,
                 f"a colon and a space inside text start a new key in YAML: {QUOTE_TEXT}",
                 (_in_quotes(line), _parser_said(exc, mark.line + 1)))
 
 
-def _indented_further(exc, text: str) -> Slip | None:
+def _indented_further(exc, source: _Source) -> Slip | None:
     """`key: value` indented further than the key above it: YAML reads it as more of that value."""
     mark = exc.problem_mark
-    line = _line(text, mark.line)
-    above = next((_line(text, n) for n in range(mark.line - 1, -1, -1)
-                  if _line(text, n).strip() and not _line(text, n).lstrip().startswith("#")), "")
+    line = source.line(mark.line)
+    above = next((source.line(n) for n in range(mark.line - 1, -1, -1)
+                  if source.line(n).strip() and not source.line(n).lstrip().startswith("#")), "")
     indent, indent_above = len(line) - len(line.lstrip(" ")), len(above) - len(above.lstrip(" "))
     if not above or indent <= indent_above or _value_start(above) >= len(above.rstrip()):
         return None
@@ -113,7 +115,7 @@ def _indented_further(exc, text: str) -> Slip | None:
                 (_parser_said(exc, mark.line + 1),))
 
 
-def _reserved_start(exc, text: str) -> Slip | None:
+def _reserved_start(exc, source: _Source) -> Slip | None:
     problem = exc.problem or ""
     if "that cannot start any token" in problem:
         mark = exc.problem_mark
@@ -121,7 +123,7 @@ def _reserved_start(exc, text: str) -> Slip | None:
         mark = exc.context_mark
     else:
         return None
-    line = _line(text, mark.line)
+    line = source.line(mark.line)
     character = line[mark.column: mark.column + 1]
     if character not in _RESERVED:
         return None
@@ -133,11 +135,11 @@ def _reserved_slip(mark, line: str, character: str, hints: tuple[str, ...]) -> S
     return Slip(mark.line + 1, mark.column + 1, message, (_in_quotes(line, mark.column), *hints))
 
 
-def _no_space_after_colon(exc, text: str) -> Slip | None:
+def _no_space_after_colon(exc, source: _Source) -> Slip | None:
     if exc.context != "while scanning a simple key" or exc.context_mark is None:
         return None
     mark = exc.context_mark
-    line = _line(text, mark.line)
+    line = source.line(mark.line)
     rest = line[mark.column:]
     glued = re.match(r"([^\s:#]+):(?=\S)", rest)
     if glued:
@@ -150,11 +152,11 @@ def _no_space_after_colon(exc, text: str) -> Slip | None:
                 "value it continues", (_parser_said(exc, mark.line + 1),))
 
 
-def _open_bracket(exc, text: str) -> Slip | None:
+def _open_bracket(exc, source: _Source) -> Slip | None:
     if exc.context not in ("while parsing a flow sequence", "while parsing a flow mapping") or not exc.context_mark:
         return None
     mark = exc.context_mark
-    line = _line(text, mark.line)
+    line = source.line(mark.line)
     bracket, closing, kind = ("[", "]", "list") if "sequence" in exc.context else ("{", "}", "mapping")
     if line[mark.column: mark.column + 1] != bracket:
         return None
@@ -176,15 +178,15 @@ def _tokens_before(text: str, mark: yaml.Mark) -> list[yaml.Token]:
     return tokens
 
 
-def _quote_slip(exc, text: str) -> Slip | None:
+def _quote_slip(exc, source: _Source) -> Slip | None:
     """A quote that is not closed on its line, or closed before the text ends."""
     if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
         opened = exc.context_mark
-        quote = _line(text, opened.line)[opened.column: opened.column + 1]
+        quote = source.line(opened.line)[opened.column: opened.column + 1]
         return _unclosed(exc, opened, quote)
     if exc.problem_mark is None or not isinstance(exc, yaml.parser.ParserError):
         return None
-    scalars = [t for t in _tokens_before(text, exc.problem_mark) if isinstance(t, yaml.ScalarToken)]
+    scalars = [t for t in _tokens_before(source.text, exc.problem_mark) if isinstance(t, yaml.ScalarToken)]
     last = scalars[-1] if scalars else None
     if last is None or last.style not in ('"', "'"):
         return None
@@ -193,7 +195,7 @@ def _quote_slip(exc, text: str) -> Slip | None:
     if last.end_mark.line != opened.line:
         return _unclosed(exc, opened, quote)
     if exc.problem_mark.line == opened.line:  # text goes on after the closing quote
-        line = _line(text, opened.line)
+        line = source.line(opened.line)
         return Slip(opened.line + 1, opened.column + 1,
                     f"the text starts with a quote mark ({quote}), so YAML ends it at the next one and cannot "
                     f"read what follows: {QUOTE_TEXT}, all of it",
@@ -213,8 +215,9 @@ _EXPLAINERS = (_tab, _colon_in_text, _reserved_start, _no_space_after_colon, _op
 
 def explain_error(exc: yaml.MarkedYAMLError, text: str) -> Slip | None:
     """The slip behind a parser error, in plain words at its own line; None if not a known slip."""
+    source = _Source(text)
     for explain in _EXPLAINERS:
-        slip = explain(exc, text)
+        slip = explain(exc, source)
         if slip is not None:
             return slip
     return None
@@ -222,7 +225,7 @@ def explain_error(exc: yaml.MarkedYAMLError, text: str) -> Slip | None:
 
 def explain_anchor(mark: yaml.Mark, text: str, refusal: str) -> Slip | None:
     """An anchor or alias the loader refuses, when it is text that starts with '&' or '*'."""
-    line = _line(text, mark.line)
+    line = _Source(text).line(mark.line)
     character = line[mark.column: mark.column + 1]
     name_and_rest = line[mark.column + 1:].split(None, 1)
     if character not in ("&", "*") or len(name_and_rest) < 2 or name_and_rest[1].startswith("#"):
@@ -235,7 +238,7 @@ def explain_tag(node: yaml.ScalarNode, text: str) -> Slip | None:
     if not node.tag.startswith("!"):
         return None
     mark = node.start_mark
-    return _reserved_slip(mark, _line(text, mark.line), "!", (f"the YAML parser read the tag {node.tag}",))
+    return _reserved_slip(mark, _Source(text).line(mark.line), "!", (f"the YAML parser read the tag {node.tag}",))
 
 
 def items_read_as_keys(root: yaml.Node, text: str) -> list[Slip]:
@@ -244,6 +247,7 @@ def items_read_as_keys(root: yaml.Node, text: str) -> list[Slip]:
     Every key of an inspection or rules file is a lowercase word (`text:`, `file:`), so an item
     whose single key has spaces or capitals, with its value on the same line, is text.
     """
+    source = _Source(text)
     slips = []
     stack = [root]
     while stack:
@@ -252,7 +256,7 @@ def items_read_as_keys(root: yaml.Node, text: str) -> list[Slip]:
             stack.extend(value for _, value in node.value)
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
-                slip = _item_read_as_key(item, text)
+                slip = _item_read_as_key(item, source)
                 if slip is not None:
                     slips.append(slip)
                 else:
@@ -260,7 +264,7 @@ def items_read_as_keys(root: yaml.Node, text: str) -> list[Slip]:
     return sorted(slips, key=lambda s: (s.line, s.column))
 
 
-def _item_read_as_key(item: yaml.Node, text: str) -> Slip | None:
+def _item_read_as_key(item: yaml.Node, source: _Source) -> Slip | None:
     if not isinstance(item, yaml.MappingNode) or item.flow_style or len(item.value) != 1:
         return None
     key, value = item.value[0]
@@ -269,7 +273,7 @@ def _item_read_as_key(item: yaml.Node, text: str) -> Slip | None:
     if _KEY.fullmatch(key.value) or value.start_mark.line != key.start_mark.line:
         return None
     mark = key.start_mark
-    line = _line(text, mark.line)
+    line = source.line(mark.line)
     return Slip(mark.line + 1, mark.column + 1,
                 f"this list item's text holds a colon and a space, so YAML reads it as a key and a value: "
                 f"{QUOTE_TEXT}",

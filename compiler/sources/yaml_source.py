@@ -182,7 +182,10 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
         message = exc.problem or exc.context or "invalid YAML"
         if "anchors and aliases" in message:
             slip = explain_anchor(mark, text, message) if mark else None
-            _report_slip(path, slip, diagnostics) if slip else diagnostics.error("yaml-alias", message, span)
+            if slip is not None:
+                _report_slip(path, slip, diagnostics, "yaml-alias")
+            else:
+                diagnostics.error("yaml-alias", message, span)
         else:
             slip = explain_error(exc, text)
             if slip is not None:
@@ -213,8 +216,8 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
     return source
 
 
-def _report_slip(path: Path, slip: Slip, diagnostics: Diagnostics) -> None:
-    diagnostics.error("yaml-syntax", slip.message, Span(str(path), slip.line, slip.column), *slip.hints)
+def _report_slip(path: Path, slip: Slip, diagnostics: Diagnostics, code: str = "yaml-syntax") -> None:
+    diagnostics.error(code, slip.message, Span(str(path), slip.line, slip.column), *slip.hints)
 
 
 def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagnostics: Diagnostics) -> Any:
@@ -257,7 +260,7 @@ def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagn
     ):
         slip = explain_tag(node, source.text)
         if slip is not None:
-            _report_slip(source.path, slip, diagnostics)
+            _report_slip(source.path, slip, diagnostics, "yaml-tag")
         else:
             diagnostics.error("yaml-tag", f"unsupported YAML tag {node.tag}", span)
         return node.value
