@@ -5,7 +5,6 @@ Run with `-s` to see the measured save-to-reload-event latency.
 """
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import queue
 import shutil
@@ -96,7 +95,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def inspection(tmp_path) -> Path:
     folder = tmp_path / "preview-area-2025"
-    create_inspection(folder, load_ruleset("standards-2021"), today=dt.date(2025, 3, 14))
+    create_inspection(folder, load_ruleset("standards-2021"))
     return folder
 
 

@@ -134,6 +134,6 @@ class ReportView:
     domains: list[DomainView]
     themes: list[ThemeView]
     annexes: list[AnnexView]
-    copyright_year: int
-    created: str
+    copyright_year: str
+    created: str  # empty while a draft's publication month is a placeholder
     colophon: bool
