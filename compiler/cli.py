@@ -304,7 +304,8 @@ def serve(path: str, port: int, open_browser: bool) -> None:
     from .authoring.serve import PreviewServer, ServeError
 
     try:
-        server = PreviewServer(_one_inspection(path), port=port, log=lambda message: echo(message, err=True))
+        server = PreviewServer(_one_inspection(path), port=port, log=lambda message: echo(message, err=True),
+                               describe=format_diagnostic)
     except ServeError as exc:
         echo(f"inspection serve: {exc}", err=True)
         sys.exit(EXIT_INVALID)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import queue
-import shutil
 import signal
 import statistics
 import subprocess
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from browser import CHROMIUM, NO_CHROMIUM
 from compiler.authoring import preview_http, preview_watch, serve
 from compiler.authoring.scaffold import SOURCE_NAME, create_inspection
 from compiler.cli import main
@@ -261,8 +261,7 @@ def _wait_for(condition, timeout: float) -> bool:
     return False
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None,
-                    reason="needs the Chromium browser, which is not installed here (.ci/run installs it)")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_a_real_browser_reloads_the_page_after_a_save(inspection, tmp_path, monkeypatch):
     requests: list[tuple[float, str]] = []
     dispatch = preview_http.PreviewHandler._dispatch
