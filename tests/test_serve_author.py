@@ -9,31 +9,14 @@ import pytest
 from browser import CHROMIUM, NO_CHROMIUM, Browser
 from compiler.authoring import serve
 from compiler.authoring.preview_pages import diagnostics_page
-from compiler.authoring.scaffold import SOURCE_NAME, create_inspection
+from compiler.authoring.scaffold import SOURCE_NAME
 from compiler.cli import format_diagnostic
-from compiler.rating.ruleset import load_ruleset
 from compiler.sources.diagnostics import Diagnostics, Span
 from test_serve import SERVICE, EventStream, _edit, _get
+from test_serve import inspection, server  # noqa: F401 - the same fixtures: a scaffold, served
 
 WARNING_LINE = re.compile(r"^  \S+inspection\.yaml:\d+:\d+: warning: .+")
 UNUSED = "footnotes:\n  unused-note: A note nothing cites.\n"
-
-
-@pytest.fixture
-def inspection(tmp_path):
-    folder = tmp_path / "author-area-2025"
-    create_inspection(folder, load_ruleset("standards-2021"))
-    return folder
-
-
-@pytest.fixture
-def server(inspection):
-    logs: list[str] = []
-    preview = serve.PreviewServer(inspection, port=0, log=logs.append)
-    preview.start()
-    preview.logs = logs
-    yield preview
-    preview.stop()
 
 
 def test_the_terminal_shows_a_few_warnings_with_positions_then_only_new_ones(server, inspection):
