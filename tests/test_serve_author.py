@@ -91,3 +91,19 @@ def test_the_page_keeps_its_place_across_an_error_and_its_fix(server, inspection
         assert browser.wait_for("window.scrollY === 3000", timeout=5), browser.evaluate("window.scrollY")
     finally:
         browser.close()
+
+
+def test_warnings_told_before_an_error_are_not_told_again_after_its_fix(server, inspection):
+    source = inspection / SOURCE_NAME
+    events = EventStream(server.port)
+    try:
+        start, _ = events.next()
+        _edit(source, "framework: standards-2021", "framework: standards-2021\n\tbroken: tab")
+        events.until(lambda: not server.snapshot.ok and server.snapshot.epoch > start)
+        told = len(server.logs)
+        _edit(source, "framework: standards-2021\n\tbroken: tab", "framework: standards-2021")
+        events.until(lambda: server.snapshot.ok)
+    finally:
+        events.close()
+    assert server.snapshot.diagnostics.warnings
+    assert not [line for line in server.logs[told:] if "warning" in line.replace("warnings)", "")]

@@ -104,7 +104,9 @@ class PreviewBuilds:
                  f"({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
         self._log_some(snapshot.diagnostics.errors, "errors")
         self._log_some([d for d in snapshot.diagnostics.warnings if _said(d) not in self._warnings_said], "new warnings")
-        self._warnings_said = {_said(d) for d in snapshot.diagnostics.warnings}
+        current = {_said(d) for d in snapshot.diagnostics.warnings}
+        # A failed build may stop before the checks that warn: what was said stays said until the fix.
+        self._warnings_said = current if snapshot.ok else self._warnings_said | current
 
     def _log_some(self, diagnostics: list[Diagnostic], what: str) -> None:
         ordered = sorted(diagnostics, key=lambda d: (d.span.path, d.span.line, d.span.column))
