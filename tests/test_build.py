@@ -174,8 +174,8 @@ def test_a_note_about_the_machine_is_said_once_a_run_and_is_no_warning(tmp_path,
     run = CliRunner().invoke(main, ["build", str(tmp_path / "sources"), "--out", str(tmp_path / "out"),
                                     "--format", "pdf"])
     assert run.exit_code == 0, run.output
-    notes = [line for line in run.stderr.splitlines() if line.startswith("note:")]
+    notes = [line for line in run.output.splitlines() if line.startswith("note:")]
     assert notes == ["note: about this machine, not the report: the PDF renderer says: Please install HarfBuzz "
                      "version 13+ with harfbuzz-vector to display Noto Color Emoji COLR emoji fonts."]
     assert "warning" not in run.output.replace("0 warnings", "")
-    assert run.stdout.count("(0 errors, 0 warnings)") == 2
+    assert run.output.count("(0 errors, 0 warnings)") == 2
