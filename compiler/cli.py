@@ -46,6 +46,13 @@ def print_diagnostics(diagnostics, *, err: bool = True) -> None:
         echo(format_diagnostic(diagnostic), err=err)
 
 
+def machine_notes(notes, said: set[str]) -> list[str]:
+    """Notes about the machine (not the report) not yet said this run, as `note: ...` lines for stderr."""
+    new = [note for note in dict.fromkeys(notes) if note not in said]
+    said.update(new)
+    return [f"{click.style('note:', fg='cyan', bold=True)} {note}" for note in new]
+
+
 def _summary(errors: int, warnings: int) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
@@ -267,8 +274,11 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | 
     found = _inspection_paths(paths)
     corpus = len(found) > 1 or any(_is_folder_of_inspections(raw) for raw in paths)
     terminal = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    notes_said: set[str] = set()
     with Progress(len(found), echo, terminal) as progress:
         def finished(result, seconds: float) -> None:
+            for note in machine_notes(result.machine_notes, notes_said):
+                progress.line(note, err=True)
             for diagnostic in result.diagnostics.sorted():
                 progress.line(format_diagnostic(diagnostic), err=True)
             progress.line(_build_line(result, seconds, out_dir))
@@ -341,7 +351,8 @@ def serve(path: str, port: int, open_browser: bool) -> None:
     from .authoring.serve import PreviewServer, ServeError
 
     try:
-        server = PreviewServer(_one_inspection(path), port=port, log=lambda message: echo(message, err=True))
+        server = PreviewServer(_one_inspection(path), port=port, log=lambda message: echo(message, err=True),
+                               describe=format_diagnostic)
     except ServeError as exc:
         echo(f"inspection serve: {exc}", err=True)
         sys.exit(EXIT_INVALID)

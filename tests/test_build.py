@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from compiler.builds.inspection import build_inspection
 from compiler.cli import main
 from compiler.rating.ratings_json import result_to_json
+from helpers import minimal_copy
 from test_render_support import FIXTURES, RULES_FILES, fixture_rated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +153,51 @@ def test_cli_build_with_a_file_in_the_way_fails_with_a_diagnostic_not_a_crash(tm
     assert re.search(r"powys-2013:1:1: error: cannot write the outputs here \(a file is in the way\)", run.output)
     assert "failed powys-2013: nothing written" in run.output
     assert sorted(p.name for p in out.iterdir()) == [".lock", "powys-2013"]  # the build lock stays
+
+
+HARFBUZZ_NOTE = ("note: about this machine, not the report: the PDF renderer says: Please install HarfBuzz "
+                 "version 13+ with harfbuzz-vector to display Noto Color Emoji COLR emoji fonts.")
+
+
+def test_a_note_about_the_machine_is_no_warning_on_the_report(monkeypatch):
+    import weasyprint
+    from weasyprint.logger import LOGGER
+
+    from compiler.builds.inspection import render_outputs
+
+    render = weasyprint.HTML.render
+
+    def on_a_machine_with_an_old_harfbuzz(document, *args, **kwargs):
+        for family in ("Noto Color Emoji", "Twemoji"):  # WeasyPrint says it once a font, in these words
+            LOGGER.warning("Please install HarfBuzz version 13+ with harfbuzz-vector "
+                           "to display %s COLR emoji fonts.", family)
+        return render(document, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", on_a_machine_with_an_old_harfbuzz)
+    notes: list[str] = []
+    _, warnings = render_outputs(fixture_rated("standards"), {"pdf"}, notes)
+    assert warnings == []
+    assert HARFBUZZ_NOTE.removeprefix("note: ") in notes
+
+
+def test_a_note_about_the_machine_is_said_once_a_run(tmp_path, monkeypatch):
+    import compiler.builds.corpus
+    from compiler.builds.corpus import CorpusBuild
+    from compiler.builds.result import BuildResult
+
+    def two_reports_on_one_machine(paths, out_dir, formats, *, on_result=None, **options):
+        build = CorpusBuild()
+        for path in paths:
+            result = BuildResult(Path(path).name, machine_notes=[HARFBUZZ_NOTE.removeprefix("note: ")] * 2)
+            build.results.append(result)
+            on_result(result, 0.1)
+        return build
+
+    monkeypatch.setattr(compiler.builds.corpus, "build_corpus", two_reports_on_one_machine)
+    for name in ("first", "second"):
+        minimal_copy(tmp_path / "sources", name)
+    run = CliRunner().invoke(main, ["build", str(tmp_path / "sources"), "--out", str(tmp_path / "out")],
+                             env={"NO_COLOR": "1"})
+    assert run.exit_code == 0, run.output
+    assert [line for line in run.output.splitlines() if line.startswith("note:")] == [HARFBUZZ_NOTE]
+    assert "warning" not in run.output.replace("0 warnings", "")

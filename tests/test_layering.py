@@ -26,14 +26,15 @@ CORE_PACKAGES = {"sources", "rating"}
 RENDERING_LIBRARIES = {"jinja2", "markupsafe", "weasyprint"}
 # Third-party libraries and the only modules that may import them.
 OWNERS = {
-    "yaml": {"sources.yaml_source"},
+    "yaml": {"sources.yaml_source", "sources.yaml_slips"},
     "pydantic": {"sources.model", "sources.validate", "rating.ruleset", "rating.result"},
     "jinja2": {"render.html"},
     "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},
     "markdown_it": {"sources.markdown_syntax"},
     "mdit_py_plugins": {"sources.markdown_syntax"},
-    "weasyprint": {"render.pdf", "render.pdf_tags"},
+    "weasyprint": {"render.pdf", "render.pdf_tags", "render.font_subsetting"},
     "pydyf": {"render.pdf_tags"},
+    "fontTools": {"render.font_subsetting"},
     "watchfiles": {"authoring.preview_watch"},
     "click": {"cli", "rating.text_report"},
     "rich": {"builds.progress"},

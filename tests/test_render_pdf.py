@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from pypdf import PdfReader
 
 from compiler.render.html import render_html
-from compiler.render.resources import TEMPLATES_DIR
+from compiler.render.resources import FONTS_DIR, TEMPLATES_DIR
 from compiler.render.pdf import render_pdf
 from compiler.render.view import build_view
 from helpers import contents_number, pdf_outline
@@ -134,6 +135,81 @@ def test_draft_mark_on_every_page(rated, pages):
 
 def test_output_is_deterministic(rated, pdf_bytes):
     assert render_pdf(render_html(rated, media="print"), BASE_URL) == pdf_bytes
+
+
+# WeasyPrint subsets fonts with HarfBuzz where the system has libharfbuzz-subset and with fontTools
+# elsewhere: the switch is this module attribute (None where the library is missing), and fontTools
+# stamps the clock into each font it saves. The renders below set both as two machines would.
+def _weasyprint_fonts():
+    import weasyprint.pdf.fonts
+
+    return weasyprint.pdf.fonts
+
+
+HARFBUZZ_SUBSET = _weasyprint_fonts().harfbuzz_subset
+
+
+def _weasyprint_alone(html: str) -> bytes:
+    """The PDF as WeasyPrint makes it without the compiler's care for the fonts."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, base_url=BASE_URL).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _render_as_on(monkeypatch, html: str, *, harfbuzz_subset, clock: float, render=render_pdf) -> bytes:
+    """Render as on a machine with (or without) libharfbuzz-subset, at the time `clock`."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with monkeypatch.context() as machine:
+        machine.setattr(_weasyprint_fonts(), "harfbuzz_subset", harfbuzz_subset)
+        machine.setattr(time, "time", lambda: clock)
+        return render(html, BASE_URL) if render is render_pdf else render(html)
+
+
+@pytest.mark.skipif(HARFBUZZ_SUBSET is None,
+                    reason="libharfbuzz-subset is not installed here, so its path cannot be taken (.ci/run installs it)")
+def test_same_pdf_bytes_with_and_without_harfbuzz_subset(rated, monkeypatch):
+    html = render_html(rated, media="print")
+    with_it = _render_as_on(monkeypatch, html, harfbuzz_subset=HARFBUZZ_SUBSET, clock=1.8e9)
+    without_it = _render_as_on(monkeypatch, html, harfbuzz_subset=None, clock=1.9e9)
+    assert with_it == without_it
+    # WeasyPrint alone gives different bytes on the two machines, even at the same moment.
+    alone = [_render_as_on(monkeypatch, html, harfbuzz_subset=library, clock=1.8e9, render=_weasyprint_alone)
+             for library in (HARFBUZZ_SUBSET, None)]
+    assert alone[0] != alone[1]
+
+
+def test_fonttools_subsets_carry_the_fonts_date_not_the_clock(rated, monkeypatch):
+    from fontTools.ttLib import TTFont
+
+    html = render_html(rated, media="print")
+    earlier = _render_as_on(monkeypatch, html, harfbuzz_subset=None, clock=1.8e9)
+    later = _render_as_on(monkeypatch, html, harfbuzz_subset=None, clock=1.9e9)
+    assert earlier == later
+    alone = [_render_as_on(monkeypatch, html, harfbuzz_subset=None, clock=clock, render=_weasyprint_alone)
+             for clock in (1.8e9, 1.9e9)]
+    assert alone[0] != alone[1], "WeasyPrint's fontTools path stamps the clock into the fonts"
+    sources = {TTFont(path)["head"].modified for path in FONTS_DIR.glob("*.ttf")}
+    embedded = [TTFont(io.BytesIO(data))["head"].modified for data in _embedded_font_files(earlier)]
+    assert embedded and set(embedded) <= sources
+
+
+def _embedded_font_files(pdf: bytes) -> list[bytes]:
+    reader = PdfReader(io.BytesIO(pdf))
+    files = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            for descendant in font.get_object().get("/DescendantFonts", []):
+                stream = descendant.get_object()["/FontDescriptor"]["/FontFile2"]
+                files[stream.indirect_reference.idnum] = stream.get_object().get_data()
+    return list(files.values())
+
+
+def test_choosing_fonttools_is_not_a_warning_about_the_report(rated, monkeypatch):
+    warnings: list[str] = []
+    notes: list[str] = []
+    monkeypatch.setattr(_weasyprint_fonts(), "harfbuzz_subset", None)
+    render_pdf(render_html(rated, media="print"), BASE_URL, warnings=warnings, notes=notes)
+    assert warnings == [] and notes == []
 
 
 def test_themes_report_builds_with_contents_after_recommendations():

@@ -1,7 +1,6 @@
 """`inspection new`: a starter inspection per framework that validates, rates and builds as a draft."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -19,13 +18,12 @@ from compiler.sources.schema import SCHEMA_FILE_NAME, inspection_schema
 from compiler.sources.yaml_source import load_yaml
 from helpers import line_of
 
-TODAY = dt.date(2025, 3, 14)
 FRAMEWORKS = framework_ids()
 
 
 def _new(tmp_path: Path, framework_id: str, slug: str = "new-area-2025") -> Path:
     folder = tmp_path / slug
-    create_inspection(folder, load_ruleset(framework_id), today=TODAY, framework_ids=FRAMEWORKS)
+    create_inspection(folder, load_ruleset(framework_id), framework_ids=FRAMEWORKS)
     return folder
 
 
@@ -107,7 +105,7 @@ def test_draft_pdf_is_marked_on_every_page_and_the_final_pdf_is_not(tmp_path):
     assert len(pages) > 3 and all("DRAFT" in text for text in pages)
 
     for path in (folder / SOURCE_NAME, folder / "narrative" / "foreword.md"):
-        text = PLACEHOLDER_RE.sub("Written text.", path.read_text(encoding="utf-8"))
+        text = _written(path.read_text(encoding="utf-8"))
         path.write_text(text.replace("status: draft", "status: final"), encoding="utf-8")
     final = build_inspection(folder, tmp_path / "final", {"pdf"})
     assert final.diagnostics.errors == []
@@ -148,7 +146,7 @@ def test_cli_validate_reports_final_placeholders_with_exit_1(tmp_path):
 def test_filled_in_final_report_has_no_placeholder_problems(tmp_path):
     folder = _new(tmp_path, "standards-2018")
     for path in (folder / SOURCE_NAME, folder / "narrative" / "foreword.md"):
-        text = PLACEHOLDER_RE.sub("Written text.", path.read_text(encoding="utf-8"))
+        text = _written(path.read_text(encoding="utf-8"))
         path.write_text(text.replace("status: draft", "status: final"), encoding="utf-8")
     compiled = compile_inspection(folder)
     codes = _codes(compiled.diagnostics)
@@ -188,27 +186,50 @@ def test_refuses_a_non_empty_folder_and_writes_nothing(tmp_path):
     folder.mkdir()
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(ScaffoldError, match="not empty"):
-        create_inspection(folder, load_ruleset("standards-2021"), today=TODAY)
+        create_inspection(folder, load_ruleset("standards-2021"))
     assert sorted(p.name for p in folder.iterdir()) == ["notes.txt"]
 
 
 def test_an_existing_empty_folder_is_fine(tmp_path):
     folder = tmp_path / "empty-2025"
     folder.mkdir()
-    written = create_inspection(folder, load_ruleset("standards-2024"), today=TODAY)
+    written = create_inspection(folder, load_ruleset("standards-2024"))
     assert folder / SOURCE_NAME in written
 
 
 def test_refuses_a_folder_name_that_is_not_a_slug(tmp_path):
     with pytest.raises(ScaffoldError, match="slug"):
-        create_inspection(tmp_path / "My Report", load_ruleset("standards-2021"), today=TODAY)
+        create_inspection(tmp_path / "My Report", load_ruleset("standards-2021"))
 
 
-def test_scaffold_files_is_pure_and_dated_by_its_argument():
-    files = scaffold_files("x-2025", load_ruleset("standards-2021"), TODAY)
+def test_scaffold_files_are_pure_and_undated():
+    files = scaffold_files("x-2025", load_ruleset("standards-2021"))
+    assert files == scaffold_files("x-2025", load_ruleset("standards-2021"))
     assert set(files) == {SOURCE_NAME, "narrative/foreword.md"}
-    assert 'published: "2025-03"' in files[SOURCE_NAME]
-    assert 'start: "2025-03-14"' in files[SOURCE_NAME]
+    assert not re.search(r"\b20\d\d-\d\d", files[SOURCE_NAME].replace("e.g. 2025-11", ""))
+
+
+def test_dates_are_placeholders_that_a_final_report_refuses(tmp_path):
+    folder = _new(tmp_path, "standards-2024")
+    source = folder / SOURCE_NAME
+    text = _written(source.read_text(encoding="utf-8"), keep=("as YYYY-MM",))
+    source.write_text(text.replace("status: draft", "status: final"), encoding="utf-8")
+    (folder / "narrative" / "foreword.md").write_text("Written text.\n", encoding="utf-8")
+    errors = compile_inspection(folder).diagnostics.errors
+    assert [(d.span.line, d.message) for d in errors] == [
+        (line_of(source, "published:"), "placeholder left in a final report: month of publication as YYYY-MM, e.g. 2025-11"),
+        (line_of(source, "start:"), "placeholder left in a final report: first day of fieldwork as YYYY-MM-DD"),
+        (line_of(source, "end:"), "placeholder left in a final report: last day of fieldwork as YYYY-MM-DD"),
+    ]
+
+
+def _written(text: str, keep: tuple[str, ...] = ()) -> str:
+    """The scaffold with its dates filled in and every other placeholder written, but those naming `keep`."""
+    if not keep:
+        text = text.replace(placeholder("month of publication as YYYY-MM, e.g. 2025-11"), "2025-11")
+        text = text.replace(placeholder("first day of fieldwork as YYYY-MM-DD"), "2025-06-02")
+        text = text.replace(placeholder("last day of fieldwork as YYYY-MM-DD"), "2025-06-06")
+    return PLACEHOLDER_RE.sub(lambda m: m.group(0) if any(k in m.group(0) for k in keep) else "Written text.", text)
 
 
 def test_cli_new_creates_and_then_refuses(tmp_path):

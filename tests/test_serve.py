@@ -5,10 +5,8 @@ Run with `-s` to see the measured save-to-reload-event latency.
 """
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import queue
-import shutil
 import signal
 import statistics
 import subprocess
@@ -22,6 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from browser import CHROMIUM, NO_CHROMIUM
 from compiler.authoring import preview_http, preview_watch, serve
 from compiler.authoring.scaffold import SOURCE_NAME, create_inspection
 from compiler.cli import main
@@ -96,7 +95,7 @@ def _edit(path: Path, old: str, new: str) -> None:
 @pytest.fixture
 def inspection(tmp_path) -> Path:
     folder = tmp_path / "preview-area-2025"
-    create_inspection(folder, load_ruleset("standards-2021"), today=dt.date(2025, 3, 14))
+    create_inspection(folder, load_ruleset("standards-2021"))
     return folder
 
 
@@ -194,9 +193,9 @@ def test_invalid_yaml_keeps_the_server_running(server, inspection):
         first, _ = events.next()
         with source.open("a", encoding="utf-8") as handle:
             handle.write("footnotes: [unclosed\n")
-        assert events.until(lambda: b"invalid YAML" in server.snapshot.page)[0] > first
+        assert events.until(lambda: b"put the text in quotes" in server.snapshot.page)[0] > first
         page = _get(server.url)[2].decode()
-        assert "inspection.yaml:" in page and "invalid YAML" in page
+        assert "inspection.yaml:" in page and "put the text in quotes" in page
     finally:
         events.close()
 
@@ -262,7 +261,7 @@ def _wait_for(condition, timeout: float) -> bool:
     return False
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
+@pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 def test_a_real_browser_reloads_the_page_after_a_save(inspection, tmp_path, monkeypatch):
     requests: list[tuple[float, str]] = []
     dispatch = preview_http.PreviewHandler._dispatch

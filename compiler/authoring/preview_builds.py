@@ -13,11 +13,16 @@ from typing import Callable
 
 from ..builds.inspection import build_inspection
 from ..builds.output import make_scratch_folder
-from ..sources.diagnostics import Diagnostics
+from ..sources.diagnostics import Diagnostic, Diagnostics
 from ..sources.validate import inspection_entry
 from .preview_pages import diagnostics_page, inject_preview, simple_page
 
-LOGGED_ERRORS = 5  # the terminal shows the first few; the page lists them all
+LOGGED = 5  # the terminal shows the first few errors, and of the warnings the first few new ones
+
+
+def _said(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    """A warning as already told: by file and words, so one that only moves with an edit is not told again."""
+    return diagnostic.span.path, diagnostic.code, diagnostic.message
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,12 @@ class Snapshot:
 class PreviewBuilds:
     """The builds of one inspection: rebuild() publishes a new snapshot and wakes whoever waits for it."""
 
-    def __init__(self, path: Path | str, stop: threading.Event, log: Callable[[str], None] | None = None):
+    def __init__(self, path: Path | str, stop: threading.Event, log: Callable[[str], None] | None = None,
+                 describe: Callable[[Diagnostic], str] = Diagnostic.format):
         self.path = Path(path)
         self.folder = inspection_entry(self.path).resolve().parent
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.describe = describe  # a diagnostic as the terminal shows it (the command line colours it)
         self.workdir = make_scratch_folder("inspection-preview-")
         self.snapshot: Snapshot | None = None
         self._epoch = 0
@@ -47,6 +54,8 @@ class PreviewBuilds:
         self._stop = stop  # set by the server when it stops
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[int, Path] | None = None
+        self._notes_said: set[str] = set()  # notes about the machine are said once a run
+        self._warnings_said: set[tuple[str, str, str]] = set()  # the last build's, so each save logs what is new
 
     def rebuild(self) -> Snapshot:
         """Build the HTML into the scratch folder and publish the result (report or diagnostics)."""
@@ -93,12 +102,18 @@ class PreviewBuilds:
         state = "built" if snapshot.ok else "build failed"
         self.log(f"[{snapshot.epoch}] {state} in {snapshot.seconds * 1000:.0f} ms "
                  f"({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})")
-        errors_found = snapshot.diagnostics.sorted() if not snapshot.ok else []
-        errors_found = [d for d in errors_found if d.severity.value == "error"]
-        for diagnostic in errors_found[:LOGGED_ERRORS]:
-            self.log("  " + diagnostic.format().replace("\n", "\n  "))
-        if len(errors_found) > LOGGED_ERRORS:
-            self.log(f"  ... and {len(errors_found) - LOGGED_ERRORS} more (all are listed in the page)")
+        self._log_some(snapshot.diagnostics.errors, "errors")
+        self._log_some([d for d in snapshot.diagnostics.warnings if _said(d) not in self._warnings_said], "new warnings")
+        current = {_said(d) for d in snapshot.diagnostics.warnings}
+        # A failed build may stop before the checks that warn: what was said stays said until the fix.
+        self._warnings_said = current if snapshot.ok else self._warnings_said | current
+
+    def _log_some(self, diagnostics: list[Diagnostic], what: str) -> None:
+        ordered = sorted(diagnostics, key=lambda d: (d.span.path, d.span.line, d.span.column))
+        for diagnostic in ordered[:LOGGED]:
+            self.log("  " + self.describe(diagnostic).replace("\n", "\n  "))
+        if len(ordered) > LOGGED:
+            self.log(f"  ... and {len(ordered) - LOGGED} more {what} (all are listed at /diagnostics)")
 
     def build_pdf(self) -> tuple[Path | None, Diagnostics | None]:
         """Build the PDF for the current sources (reused while nothing changed)."""
@@ -107,6 +122,10 @@ class PreviewBuilds:
             if self._pdf and self._pdf[0] == epoch and self._pdf[1].exists():
                 return self._pdf[1], None
             result = build_inspection(self.path, self.workdir / "pdf", {"pdf"})
+            for note in result.machine_notes:
+                if note not in self._notes_said:
+                    self._notes_said.add(note)
+                    self.log(f"note: {note}")
             pdf = next((Path(p) for p in result.outputs if str(p).endswith(".pdf")), None)
             if result.diagnostics.has_errors() or pdf is None:
                 return None, result.diagnostics

@@ -6,13 +6,32 @@ from pathlib import Path
 
 from ..sources.diagnostics import Diagnostics
 
+# Reloads the page when a new build is published. The report page also keeps its place: it saves
+# its scroll position as it goes and returns to it, so an error page in between (and its fix)
+# brings the author back where they were.
 _RELOAD_SCRIPT = """<script>
 (function () {
-  var shown = %d;
+  var shown = %(epoch)d;
+  var key = "inspection-preview-scroll";
+  if (%(keeps_place)s) {
+    if ("scrollRestoration" in history) { history.scrollRestoration = "manual"; }
+    var restore = function () {
+      var saved = Number(sessionStorage.getItem(key));
+      if (saved > 0) { window.scrollTo(0, saved); }
+    };
+    restore();
+    if (document.readyState !== "complete") { window.addEventListener("load", restore); }
+    window.addEventListener("pagehide", function () { sessionStorage.setItem(key, String(window.scrollY)); });
+  }
   var events = new EventSource("/events");
   events.addEventListener("epoch", function (e) { if (Number(e.data) !== shown) { location.reload(); } });
 })();
 </script>"""
+
+
+def _reload_script(epoch: int, *, keeps_place: bool) -> str:
+    return _RELOAD_SCRIPT % {"epoch": epoch, "keeps_place": "true" if keeps_place else "false"}
+
 
 _TOOLBAR = (
     '<div id="inspection-preview-bar" style="position:fixed;right:12px;bottom:12px;z-index:2147483647;'
@@ -27,7 +46,7 @@ def inject_preview(report_html: str, epoch: int, diagnostics: Diagnostics) -> st
     """The report with the preview toolbar and reload script added before </body>."""
     count = len(diagnostics.warnings)
     addition = _TOOLBAR.format(state="live", warnings=f"{count} warning{'s' * (count != 1)}")
-    addition += _RELOAD_SCRIPT % epoch
+    addition += _reload_script(epoch, keeps_place=True)
     at = report_html.lower().rfind("</body>")
     if at < 0:
         return report_html + addition
@@ -38,10 +57,11 @@ def diagnostics_page(slug: str, diagnostics: Diagnostics, epoch: int, *, title: 
     """A page listing diagnostics as path:line:col: severity: message, errors first."""
     ordered = sorted(diagnostics.sorted(), key=lambda d: d.severity.value != "error")
     items = []
+    files: dict[str, list[str]] = {}  # each source read once, however many diagnostics it has
     for d in ordered:
         where = f"{d.span.display_path()}:{d.span.line}:{d.span.column}"
         hints = "".join(f'<div class="hint">hint: {html.escape(h)}</div>' for h in d.hints)
-        excerpt = _excerpt(d.span.path, d.span.line, d.span.column) if d.severity.value == "error" else ""
+        excerpt = _excerpt(files, d.span.path, d.span.line, d.span.column)
         items.append(
             f'<li class="{d.severity.value}"><code>{html.escape(where)}</code>: '
             f'<strong>{d.severity.value}</strong>: {html.escape(d.message)}{excerpt}{hints}</li>'
@@ -57,12 +77,14 @@ def diagnostics_page(slug: str, diagnostics: Diagnostics, epoch: int, *, title: 
     return simple_page(title, lead + listing, epoch)
 
 
-def _excerpt(path: str, line: int, column: int) -> str:
+def _excerpt(files: dict[str, list[str]], path: str, line: int, column: int) -> str:
     """The source line a diagnostic points at, with a caret under its column."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return ""
+    if path not in files:
+        try:
+            files[path] = Path(path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            files[path] = []
+    lines = files[path]
     if not 1 <= line <= len(lines):
         return ""
     text = lines[line - 1].rstrip()
@@ -80,5 +102,5 @@ def simple_page(title: str, body: str, epoch: int) -> str:
         "pre{white-space:pre-wrap;background:#f3f2f1;padding:1rem}"
         "pre.excerpt{white-space:pre;overflow-x:auto;padding:.3rem .6rem;margin:.3rem 0 .6rem}"
         f"</style></head><body><h1>{html.escape(title)}</h1>{body}"
-        f"{_RELOAD_SCRIPT % epoch}</body></html>"
+        f"{_reload_script(epoch, keeps_place=False)}</body></html>"
     )

@@ -1,7 +1,6 @@
 """RuleSet + folder -> a starter inspection (every section the framework needs, marked placeholders)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -19,9 +18,7 @@ class ScaffoldError(Exception):
     """The folder cannot take a new inspection (not empty, or not a usable slug)."""
 
 
-def create_inspection(
-    directory: Path, rules: RuleSet, *, today: dt.date | None = None, framework_ids: list[str] | None = None
-) -> list[Path]:
+def create_inspection(directory: Path, rules: RuleSet, *, framework_ids: list[str] | None = None) -> list[Path]:
     """Write a new inspection into `directory` (missing or empty); return the files written."""
     directory = Path(directory)
     slug = directory.resolve().name
@@ -34,7 +31,7 @@ def create_inspection(
         raise ScaffoldError(f"{directory} exists and is not a folder")
     if directory.is_dir() and any(directory.iterdir()):
         raise ScaffoldError(f"{directory} is not empty; choose a new folder (nothing was written)")
-    files = scaffold_files(slug, rules, today or dt.date.today())
+    files = scaffold_files(slug, rules)
     files[SCHEMA_FILE_NAME] = schema_text(framework_ids)
     try:
         return write_all_atomic({directory / name: text for name, text in files.items()})
@@ -43,9 +40,9 @@ def create_inspection(
         raise ScaffoldError(f"cannot write into {directory} ({reason}); nothing was written") from None
 
 
-def scaffold_files(slug: str, rules: RuleSet, today: dt.date) -> dict[str, str]:
+def scaffold_files(slug: str, rules: RuleSet) -> dict[str, str]:
     """The starter files as {relative path: text}; pure, so tests can read them without writing."""
-    lines = _header(slug, rules) + _meta(rules, today) + _front(rules)
+    lines = _header(slug, rules) + _meta(rules) + _front(rules)
     if rules.family == "themes":
         lines += _themes(rules.themes)
     else:
@@ -86,7 +83,7 @@ def _header(slug: str, rules: RuleSet) -> list[str]:
     ]
 
 
-def _meta(rules: RuleSet, today: dt.date) -> list[str]:
+def _meta(rules: RuleSet) -> list[str]:
     lines = [
         "meta:",
         f"  service: {_ph('full name of the inspected service')}",
@@ -96,10 +93,11 @@ def _meta(rules: RuleSet, today: dt.date) -> list[str]:
     if rules.family == "themes":
         lines.append(f"  report_title: {_ph('full title of the report')}")
     lines += [
-        f"  published: {_q(today.strftime('%Y-%m'))}  # check: month of publication (YYYY-MM)",
+        # Dates are placeholders too: a sample date could pass for a real one in a final report.
+        f"  published: {_ph('month of publication as YYYY-MM, e.g. 2025-11')}",
         "  fieldwork:",
-        f"    start: {_q(today.isoformat())}  # check: first day of fieldwork",
-        f"    end: {_q(today.isoformat())}  # check: last day of fieldwork",
+        f"    start: {_ph('first day of fieldwork as YYYY-MM-DD')}",
+        f"    end: {_ph('last day of fieldwork as YYYY-MM-DD')}",
         "  lead_inspector:",
         f"    name: {_ph('name of the lead inspector')}",
         "    role: HM Inspector",

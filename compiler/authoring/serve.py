@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..builds.output import remove_scratch_folder
+from ..sources.diagnostics import Diagnostic
 from .preview_builds import PreviewBuilds, Snapshot
 from .preview_http import handler_for
 from .preview_watch import SourceWatcher
@@ -37,10 +38,11 @@ class PreviewServer:
         *,
         port: int = 8000,
         log: Callable[[str], None] | None = None,
+        describe: Callable[[Diagnostic], str] = Diagnostic.format,
         step_ms: int = 30,
     ):
         self._stop = threading.Event()
-        self.builds = PreviewBuilds(path, self._stop, log)
+        self.builds = PreviewBuilds(path, self._stop, log, describe)
         self.watcher = SourceWatcher(self.builds, self._stop, step_ms)
         try:
             self._httpd = ThreadingHTTPServer((HOST, port), handler_for(self.builds))

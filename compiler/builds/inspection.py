@@ -27,8 +27,13 @@ from .result import FORMATS, BuildResult
 MANIFEST_FORMAT = 1
 
 
-def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str], list[str]]:
-    """The rendered files of one rated inspection by file name, and the PDF renderer's warnings."""
+def render_outputs(
+    rated, formats: Iterable[str], notes: list[str] | None = None
+) -> tuple[dict[str, bytes | str], list[str]]:
+    """The rendered files of one rated inspection by file name, and the PDF renderer's warnings.
+
+    The renderer's notes about the machine (a library to install) go to `notes` when a list is given.
+    """
     formats = set(formats)
     unknown = formats - set(FORMATS)
     if unknown:
@@ -44,7 +49,7 @@ def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str
         from ..render.pdf import render_pdf  # imports WeasyPrint: only when a PDF is wanted
 
         files[f"{slug}.pdf"] = render_pdf(
-            render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/", warnings=warnings
+            render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/", warnings=warnings, notes=notes
         )
     return files, warnings
 
@@ -75,7 +80,7 @@ def build_inspection(
         result.cached, result.warnings = True, len(current.get("warnings", []))
         result.outputs = [out_dir / compiled.slug / name for name in current["outputs"]]
         return result
-    rendered, renderer_warnings = render_outputs(compiled.rated, formats)
+    rendered, renderer_warnings = render_outputs(compiled.rated, formats, result.machine_notes)
     for message in dict.fromkeys(renderer_warnings):  # WeasyPrint repeats some warnings per element
         result.diagnostics.warning("pdf-render", f"PDF renderer: {message}", entry)
     result.warnings = len(result.diagnostics.warnings)

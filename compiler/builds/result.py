@@ -17,6 +17,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     cached: bool = False  # the current outputs were already built from these inputs
     warnings: int = 0  # warnings of the build that made the outputs (for a cached one, that earlier build)
+    machine_notes: list[str] = field(default_factory=list)  # about the machine, not the report: say once a run
 
     @property
     def ok(self) -> bool:

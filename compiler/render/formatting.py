@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from typing import Optional
 
-from ..sources.model import Rating
+from ..sources.model import Rating, is_placeholder
 
 _NUMBER_WORDS = (
     "no one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -33,7 +33,9 @@ def format_percent(value: Optional[float]) -> str:
 
 
 def month_year(value: str | dt.date) -> str:
-    """'2022-09' or a date -> 'September 2022'."""
+    """'2022-09' or a date -> 'September 2022'; a draft's placeholder prints as written."""
+    if is_placeholder(value):
+        return value
     if isinstance(value, dt.date):
         return value.strftime("%B %Y")
     year, month = value.split("-")[:2]

@@ -1,4 +1,4 @@
-"""Print HTML -> PDF bytes (WeasyPrint, imported only here and only when a PDF is asked for)."""
+"""Print HTML -> PDF bytes (WeasyPrint, imported only when a PDF is asked for)."""
 from __future__ import annotations
 
 import logging
@@ -6,19 +6,26 @@ from typing import Optional
 
 from . import page_fit, pdf_tags
 from .fetch import fetch
+from .font_subsetting import same_subsets_everywhere
+from .machine_notes import kind_of, machine_note
 
 PDF_VARIANT = "pdf/ua-1"
 
 
 class _Collector(logging.Handler):
-    """Keeps WeasyPrint's log records so they can be reported as build warnings."""
+    """Keeps WeasyPrint's log records: warnings about the report, and notes about the machine (one of a kind)."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.messages: list[str] = []
+        self.notes: dict[str, str] = {}  # by WeasyPrint's message template, so once a kind (not a font)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        kind = kind_of(record)
+        if kind == "warning":
+            self.messages.append(record.getMessage())
+        elif kind == "note":
+            self.notes.setdefault(str(record.msg), machine_note(record))
 
 
 def _project_fetcher():
@@ -62,34 +69,40 @@ def _fitted(source, options: dict, css):
     return layout(chosen) if chosen else document
 
 
-def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None) -> bytes:
+def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None,
+               notes: Optional[list[str]] = None) -> bytes:
     """Lay out `html` (rendered with media='print') as a tagged A4 PDF.
 
     `base_url` is where relative URLs in the HTML resolve (the templates directory); only
     project templates, fonts and data: URIs can be read. WeasyPrint's warnings (unsupported
-    CSS, refused fetches) are appended to `warnings` when a list is given.
+    CSS, refused fetches) are appended to `warnings` when a list is given; its notes about the
+    machine (a library to install) to `notes`. The fonts are subset the same way on every machine
+    (see font_subsetting), so the bytes depend on the inputs only.
     """
     import weasyprint  # heavy: HTML-only builds never pay for it
 
     tagged = pdf_tags.install()
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
-    previous_propagate = logger.propagate
-    logger.addHandler(collector)
-    logger.propagate = False
-    try:
-        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
-        options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
-        document = _fitted(source, options, weasyprint.CSS)
-        pdf = document.write_pdf(finisher=pdf_tags.finish if tagged else None, **options)
-    finally:
-        logger.removeHandler(collector)
-        logger.propagate = previous_propagate
+    with same_subsets_everywhere():  # one render at a time: the logger is the whole process's too
+        previous_propagate = logger.propagate
+        logger.addHandler(collector)
+        logger.propagate = False
+        try:
+            source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
+            options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+            document = _fitted(source, options, weasyprint.CSS)
+            pdf = document.write_pdf(finisher=pdf_tags.finish if tagged else None, **options)
+        finally:
+            logger.removeHandler(collector)
+            logger.propagate = previous_propagate
     if warnings is not None:
         warnings.extend(collector.messages)
         if not tagged:
             warnings.append(f"this WeasyPrint ({weasyprint.__version__}) is not the version the PDF tagging was "
                             "written for: the PDF lacks languages, table scopes, link descriptions and artifacts")
+    if notes is not None:
+        notes.extend(collector.notes.values())
     return pdf
 
 

@@ -13,7 +13,7 @@ from typing import Any, Optional
 from markupsafe import Markup
 
 from ..rating.result import RatedInspection
-from ..sources.model import Inspection, Recommendation
+from ..sources.model import Inspection, Recommendation, is_placeholder
 from .formatting import anchor, month_year, number_words
 from .markdown import render_block, render_inline
 from .view_annexes import annex_views
@@ -135,7 +135,17 @@ def _created(insp: Inspection) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if is_placeholder(insp.meta.published):
+        return ""  # a draft not yet dated: no creation date
     return f"{insp.meta.published}-01"
+
+
+def _copyright_year(insp: Inspection) -> str:
+    """The year of the copyright line: as given, else the publication year; a draft's placeholder as written."""
+    meta = insp.meta
+    if meta.copyright_year:
+        return str(meta.copyright_year)
+    return meta.published if is_placeholder(meta.published) else meta.published[:4]
 
 
 def _score_line(rated: RatedInspection) -> Optional[str]:
@@ -186,7 +196,7 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
         star_slots=star_slots(rated.rules) if themed else 0,
         stars_key=stars_key(rated.rules) if themed else [],
         annexes=annex_views(rated, domains),
-        copyright_year=meta.copyright_year or int(meta.published[:4]),
+        copyright_year=_copyright_year(insp),
         created=_created(insp),
         colophon=bool(meta.back_page_lines) or (
             "front_matter" not in sections and (meta.isbn is not None or bool(meta.publisher.address))

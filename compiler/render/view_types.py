@@ -134,8 +134,8 @@ class ReportView:
     domains: list[DomainView]
     themes: list[ThemeView]
     annexes: list[AnnexView]
-    copyright_year: int
-    created: str
+    copyright_year: str
+    created: str  # empty while a draft's publication month is a placeholder
     colophon: bool
     star_slots: int = 0
     stars_key: list[dict] = field(default_factory=list)

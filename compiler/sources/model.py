@@ -8,11 +8,13 @@ prints as written. Footnotes are written `[^key]` in Markdown and defined once i
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, WrapValidator,
+                      field_validator, model_validator)
 from pydantic import Strict as StrictType
 from pydantic.json_schema import SkipJsonSchema
 
@@ -60,7 +62,30 @@ InlineMarkdown = Annotated[str, Field(description=_MARKDOWN_DESCRIPTION), Markdo
 # Numbers as written: `true`, "6" or 6.0 where a whole number goes is a mistake, never a 1 or a 6.
 WholeNumber = Annotated[int, StrictType()]
 Number = Annotated[float, StrictType(), AllowInfNan(False)]
-MonthText = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="A month as YYYY-MM.")]
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+# Text still to be written (see placeholders.py, which reports each one: a warning in a draft, an
+# error in a final report). It may also stand where a date goes, so a new report starts with no
+# date an author could mistake for a real one.
+PLACEHOLDER_PATTERN = r"\[\[\s*placeholder:\s*(?P<what>.*?)\s*\]\]"
+_PLACEHOLDER_ONLY = re.compile(r"\s*" + PLACEHOLDER_PATTERN + r"\s*", re.DOTALL)
+_PLACEHOLDER_SCHEMA = {"type": "string", "pattern": r"^\s*\[\[\s*placeholder:.*\]\]\s*$"}
+
+
+def is_placeholder(value: Any) -> bool:
+    """Whether a value is one `[[placeholder: ...]]` and nothing else."""
+    return isinstance(value, str) and _PLACEHOLDER_ONLY.fullmatch(value) is not None
+
+
+def _or_placeholder(value: Any, handler):
+    return value if is_placeholder(value) else handler(value)
+
+
+# A date (or month) as written, or a placeholder for it: code reading one checks is_placeholder first.
+DateOrPlaceholder = Annotated[dt.date, WrapValidator(_or_placeholder), WithJsonSchema(
+    {"anyOf": [{"type": "string", "format": "date"}, _PLACEHOLDER_SCHEMA]})]
+MonthOrPlaceholder = Annotated[str, Field(pattern=_MONTH), WrapValidator(_or_placeholder), WithJsonSchema(
+    {"anyOf": [{"type": "string", "pattern": _MONTH}, _PLACEHOLDER_SCHEMA]})]
 
 
 # --------------------------------------------------------------------------- narrative blocks
@@ -187,12 +212,14 @@ class Publisher(Strict):
 
 
 class Fieldwork(Strict):
-    start: dt.date = Field(description="First day of fieldwork (YYYY-MM-DD).")
-    end: Optional[dt.date] = Field(None, description="Last day of fieldwork.")
+    start: DateOrPlaceholder = Field(description="First day of fieldwork (YYYY-MM-DD).")
+    end: Optional[DateOrPlaceholder] = Field(None, description="Last day of fieldwork.")
     note: Optional[str] = Field(None, description="Extra wording, e.g. 'conducted remotely'.")
 
     @model_validator(mode="after")
     def _ordered(self):
+        if is_placeholder(self.start) or is_placeholder(self.end):
+            return self
         if self.end and self.end < self.start:
             raise ValueError("fieldwork end is before its start")
         return self
@@ -214,7 +241,7 @@ class Meta(Strict):
         None, description="Full title if the report has its own (e.g. the FJI title); else built from title + area."
     )
     inspectorate: str = Field("HM Inspectorate of Probation", description="Inspectorate named on the cover.")
-    published: MonthText = Field(description="Month of publication (YYYY-MM).")
+    published: MonthOrPlaceholder = Field(description="Month of publication (YYYY-MM).")
     fieldwork: Fieldwork = Field(description="Fieldwork dates.")
     lead_inspector: Optional[Person] = Field(
         None, description="The lead inspector named in the acknowledgements (some reports name none)."

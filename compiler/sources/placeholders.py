@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .diagnostics import Diagnostics, Span
+from .model import PLACEHOLDER_PATTERN
 from .yaml_source import Loc, SourceFile, text_span
 
-PLACEHOLDER_RE = re.compile(r"\[\[\s*placeholder:\s*(?P<what>.*?)\s*\]\]", re.DOTALL)
+PLACEHOLDER_RE = re.compile(PLACEHOLDER_PATTERN, re.DOTALL)
 
 
 def placeholder(what: str) -> str:

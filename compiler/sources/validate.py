@@ -293,8 +293,11 @@ def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: 
             hints.append("allowed keys: " + ", ".join(allowed))
         diagnostics.error("unknown-key", f"unknown key '{key}'", source.key_span(loc), *hints)
     elif kind in _EXPECTED:
+        hints = []
+        if kind == "string_type" and isinstance(value, dict) and len(value) == 1:
+            hints.append("text with a colon and a space in it reads as a key and a value: put the text in quotes")
         diagnostics.error(
-            "wrong-type", f"expected {_EXPECTED[kind]} (got {_describe_value(value)})", source.span(loc)
+            "wrong-type", f"expected {_EXPECTED[kind]} (got {_describe_value(value)})", source.span(loc), *hints
         )
     elif kind in ("enum", "literal_error"):
         options = _choices(ctx.get("expected", ""))

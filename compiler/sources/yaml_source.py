@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Span
+from .yaml_slips import Slip, explain_anchor, explain_error, explain_tag, items_read_as_keys
 
 Loc = tuple[Any, ...]
 # Far deeper than any report needs (the examples reach 11); deeper input would exhaust the stack.
@@ -180,9 +181,17 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
         span = _span(path, mark) if mark else Span(str(path))
         message = exc.problem or exc.context or "invalid YAML"
         if "anchors and aliases" in message:
-            diagnostics.error("yaml-alias", message, span)
+            slip = explain_anchor(mark, text, message) if mark else None
+            if slip is not None:
+                _report_slip(path, slip, diagnostics, "yaml-alias")
+            else:
+                diagnostics.error("yaml-alias", message, span)
         else:
-            diagnostics.error("yaml-syntax", f"invalid YAML ({message})", span)
+            slip = explain_error(exc, text)
+            if slip is not None:
+                _report_slip(path, slip, diagnostics)
+            else:
+                diagnostics.error("yaml-syntax", f"invalid YAML ({message})", span)
         return None
     except yaml.YAMLError as exc:
         diagnostics.error("yaml-syntax", f"invalid YAML ({exc})", Span(str(path)))
@@ -195,11 +204,20 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
         source.data = None
         source.positions[()] = Span(str(path))
         return source
+    slips = items_read_as_keys(node, text)
+    for slip in slips:
+        _report_slip(path, slip, diagnostics)
+    if slips:
+        return None
     before = len(diagnostics.errors)
     source.data = _build(node, (), source, loader, diagnostics)
     if len(diagnostics.errors) > before:
         return None
     return source
+
+
+def _report_slip(path: Path, slip: Slip, diagnostics: Diagnostics, code: str = "yaml-syntax") -> None:
+    diagnostics.error(code, slip.message, Span(str(path), slip.line, slip.column), *slip.hints)
 
 
 def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagnostics: Diagnostics) -> Any:
@@ -240,7 +258,11 @@ def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagn
         "tag:yaml.org,2002:bool",
         "tag:yaml.org,2002:null",
     ):
-        diagnostics.error("yaml-tag", f"unsupported YAML tag {node.tag}", span)
+        slip = explain_tag(node, source.text)
+        if slip is not None:
+            _report_slip(source.path, slip, diagnostics, "yaml-tag")
+        else:
+            diagnostics.error("yaml-tag", f"unsupported YAML tag {node.tag}", span)
         return node.value
     try:
         value = loader.construct_object(node, deep=True)
