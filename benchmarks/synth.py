@@ -188,7 +188,8 @@ class _Writer:
 
     def markdown_file(self, name: str, units: int) -> str:
         """Write narrative/<name>.md (one paragraph at least) and return its path."""
-        parts = [self.paragraph(2, 4, cite=self.footnote())] + [self.markdown_unit(heading=i > 0 or units > 1) for i in range(units)]
+        parts = [self.paragraph(2, 4, cite=self.footnote())]
+        parts += [self.markdown_unit(heading=i > 0 or units > 1) for i in range(units)]
         path = f"narrative/{name}.md"
         self.files[path] = "\n\n".join(parts) + "\n"
         return path
@@ -201,7 +202,8 @@ class _Writer:
     def folded(self, indent: int, key: str, text: str) -> None:
         """`key: >-` with the text wrapped (one paragraph)."""
         pad = " " * indent
-        self.emit(f"{pad}{key}: >-", *textwrap.wrap(text, WRAP, initial_indent=pad + "  ", subsequent_indent=pad + "  "))
+        inner = pad + "  "
+        self.emit(f"{pad}{key}: >-", *textwrap.wrap(text, WRAP, initial_indent=inner, subsequent_indent=inner))
 
     def literal(self, indent: int, key: str, paragraphs: list[str]) -> None:
         """`key: |` with paragraphs separated by blank lines, each wrapped."""
