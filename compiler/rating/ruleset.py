@@ -1,14 +1,17 @@
 """Rules files (compiler/rating/rules/<id>.yaml) -> RuleSet: one framework version's rules as data."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ..sources.diagnostics import CompileError, Diagnostic, Diagnostics, Span
 from ..sources.model import Descriptor, Rating
+from ..sources.validate import model_diagnostics
 from ..sources.yaml_source import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -110,8 +113,13 @@ class ThemeBand(_Rules):
 
 
 class RuleSet(_Rules):
-    id: str
-    format: int = Field(description="Format version of this rules file.")
+    id: str = Field(description="The framework's id, e.g. 'standards-2021'; a built-in file is named after it.")
+    format: int = Field(description="Format version of this rules file (1): the keys this compiler reads.")
+    version: str = Field(
+        pattern=r"^[0-9]+(\.[0-9]+)*$",
+        description="Version of these rules, e.g. '1.0', written in quotes; raise it whenever a rule changes. "
+        "Reports name it with the file's fingerprint.",
+    )
     name: str = Field(description="Human name, e.g. 'Youth justice standards (2021 revision)'.")
     family: Literal["standards", "themes"]
     summary: str = Field(description="One line for `inspection frameworks`.")
@@ -128,6 +136,17 @@ class RuleSet(_Rules):
     themes: list[ThemeRule] = Field(default_factory=list)
     theme_bands: list[ThemeBand] = Field(default_factory=list)
     assumptions: list[Assumption] = Field(default_factory=list, description="Further documented assumptions.")
+    _sha256: str = PrivateAttr("")
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the rules file's bytes, as `sha256sum` prints it: which exact rules rated a report."""
+        return self._sha256
+
+    def all_assumptions(self) -> list[Assumption]:
+        """Every assumption the file documents: the general ones and those beside a rule, in file order."""
+        beside = [getattr(self, key).assumption for key in ("overall", "discretion", "min_cases") if getattr(self, key)]
+        return [a for a in beside if a is not None] + list(self.assumptions)
 
     def standard(self, standard_id: str) -> Optional[StandardRule]:
         return next((s for d in self.domains for s in d.standards if s.id == standard_id), None)
@@ -178,20 +197,25 @@ def _load(ref: str | Path, diagnostics: Diagnostics) -> Optional[RuleSet]:
         diagnostics.error("unknown-framework", f"unknown framework '{ref}' (known: {known})", Span(str(path)))
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):  # `load_yaml` reads it again and says what is wrong
         return _parse(path, by_id, None, diagnostics)
-    ruleset, found = _parse_cached(path, by_id, text)
+    ruleset, found = _parse_cached(path, by_id, text, hashlib.sha256(raw).hexdigest())
     diagnostics.extend(found)
     # A copy: the cached rules stay as read whatever a caller does with its own.
     return ruleset.model_copy(deep=True) if ruleset is not None else None
 
 
 @lru_cache(maxsize=32)
-def _parse_cached(path: Path, by_id: bool, text: str) -> tuple[Optional[RuleSet], tuple[Diagnostic, ...]]:
+def _parse_cached(
+    path: Path, by_id: bool, text: str, sha256: str
+) -> tuple[Optional[RuleSet], tuple[Diagnostic, ...]]:
     """`_parse` keyed by the file's text, so an edited rules file is read afresh."""
     found = Diagnostics()
     ruleset = _parse(path, by_id, text, found)
+    if ruleset is not None:
+        ruleset._sha256 = sha256
     return ruleset, tuple(found)
 
 
@@ -216,11 +240,8 @@ def _parse(path: Path, by_id: bool, text: Optional[str], diagnostics: Diagnostic
     try:
         ruleset = RuleSet.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            span = source.key_span(loc) if error["type"] == "extra_forbidden" else source.span(loc)
-            field = ".".join(str(part) for part in loc) or "rules"
-            diagnostics.error("rules-schema", f"{field}: {error['msg']}", span)
+        found = model_diagnostics(exc, source, RuleSet)
+        diagnostics.extend([dataclasses.replace(d, code="rules-schema") for d in found])
         return None
     if by_id and ruleset.id != path.stem:
         diagnostics.error(
