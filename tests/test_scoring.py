@@ -523,9 +523,12 @@ def test_result_to_json_shape():
     set_kq(data, "2.2", 0, yes=24, of=40)
     with_discretion(data, "2.2", G, "Close to the boundary.")
     document = result_to_json("testshire-2024", run(data)[0])
-    assert set(document) == {"slug", "framework", "overall", "score", "max_score", "standards", "themes", "assumptions",
-                             "overall_before_limits", "limits_applied"}
+    assert set(document) == {"slug", "framework", "rules_version", "rules_sha256", "overall", "score", "max_score",
+                             "standards", "themes", "assumptions", "overall_before_limits", "limits_applied"}
     assert (document["slug"], document["framework"]) == ("testshire-2024", "standards-2021")
+    rules = RULES["standards-2021"]
+    assert (document["rules_version"], document["rules_sha256"]) == (rules.version, rules.sha256)
+    assert len(rules.sha256) == 64
     standard = next(s for s in document["standards"] if s["id"] == "2.2")
     assert set(standard) == {"id", "name", "domain", "rating", "points", "counts_to_score", "computed", "discretion",
                              "not_rated_reason", "key_questions"}

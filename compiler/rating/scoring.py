@@ -24,4 +24,5 @@ def rate(inspection: Inspection, rules: RuleSet) -> tuple[RatingResult, list[Pro
         result = standards.rate_standards(ctx)
         if any(q.percent is not None and q.yes is not None for s in result.standards for q in s.key_questions):
             ctx.assume("rounding")
-    return result.model_copy(update={"assumptions": list(ctx.assumptions)}), ctx.problems
+    recorded = {"assumptions": list(ctx.assumptions), "rules_version": rules.version, "rules_sha256": rules.sha256}
+    return result.model_copy(update=recorded), ctx.problems

@@ -48,7 +48,7 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     logger.propagate = False
     try:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, custom_metadata=True)
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
