@@ -1,4 +1,5 @@
-"""Inspection folder -> files in build/<slug>/: ratings.json, <slug>.html and <slug>.pdf.
+"""Inspection folder -> files in build/<slug>/: ratings.json, <slug>.html and <slug>.pdf (and a final
+report's ratings lock beside its source, when it is first built or its new ratings are accepted).
 
 Everything is rendered in memory first and written only when the inspection has no errors, all
 files staged before any replaces its previous version, so a failed build (invalid source, a
@@ -57,10 +58,20 @@ def render_outputs(rated, formats: Iterable[str]) -> tuple[dict[str, bytes | str
 
 
 def build_inspection(
-    path: Path | str, out_dir: Path | str, formats: Iterable[str] = FORMATS, rules_file: Path | str | None = None
+    path: Path | str,
+    out_dir: Path | str,
+    formats: Iterable[str] = FORMATS,
+    rules_file: Path | str | None = None,
+    *,
+    accept_ratings: bool = False,
+    record_ratings: bool = True,
 ) -> BuildResult:
-    """Compile one inspection and write its outputs to `out_dir/<slug>/`; nothing on errors."""
-    compiled = compile_inspection(path, rules_file)
+    """Compile one inspection and write its outputs to `out_dir/<slug>/`; nothing on errors.
+
+    A final report's ratings lock is written with them when `record_ratings` (the preview does not):
+    on its first build, or with `accept_ratings` when its ratings moved.
+    """
+    compiled = compile_inspection(path, rules_file, accept_ratings=accept_ratings)
     result = BuildResult(compiled.slug, [], compiled.diagnostics, list(compiled.files))
     if compiled.rated is None or compiled.diagnostics.has_errors():
         return result
@@ -70,7 +81,8 @@ def build_inspection(
         result.diagnostics.warning("pdf-render", f"PDF renderer: {message}", entry)
     target = Path(out_dir) / compiled.slug
     try:
-        result.outputs = write_all_atomic({target / name: data for name, data in rendered.items()})
+        files = {target / name: data for name, data in rendered.items()}
+        result.outputs = write_all_atomic({**files, **(compiled.lock_update if record_ratings else {})})
     except OSError as exc:
         where = Path(exc.filename) if exc.filename else target
         reason = exc.strerror or str(exc)
