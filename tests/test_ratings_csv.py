@@ -77,6 +77,9 @@ def test_rate_takes_several_inspections(run):
     assert result.exit_code == 0, result.output
     assert "Merton Youth Justice Service (merton-2021, standards-2018)" in result.stdout
     assert "Powys Youth Justice Service (powys-2013, fji-2013)" in result.stdout
+    for framework in ("standards-2018", "fji-2013"):  # every table names the rules it was rated under
+        rules = load_ruleset(framework)
+        assert f"Rules: {rules.name}, version 1.0, fingerprint (sha256) {rules.sha256}\n" in result.stdout
     documents = json.loads(run("rate", "--json", EXAMPLES / "merton-2021", EXAMPLES / "powys-2013").stdout)
     assert [d["slug"] for d in documents] == ["merton-2021", "powys-2013"]
     single = json.loads(run("rate", "--json", EXAMPLES / "merton-2021").stdout)
