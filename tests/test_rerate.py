@@ -111,6 +111,12 @@ def test_rerate_under_its_own_rules_moves_nothing(run):
 def test_another_framework_maps_standards_by_id_and_lists_what_one_side_rates(run):
     result = run("rerate", "--rules", "standards-2024", BGC, EXAMPLES / "merton-2021")
     assert result.exit_code == 0, result.output
+    bgc = result.stdout.split("blaenau-gwent-caerphilly-2022 (")[1].split("\nmerton-2021")[0]
+    assert bgc.splitlines()[1:] == [
+        "  4.1 Resettlement policy and provision is rated under standards-2024 only: Not rated",
+        "  score: 28/36, unchanged", "  overall: Good, unchanged"]
+    # A Not rated row that only one side lists moves no rating: Merton changes, Blaenau Gwent does not.
+    assert "0 of 2 inspections change their overall rating; 1 changes a rating or the score." in result.stdout
     assert "  4.1 Resettlement policy and provision is rated under standards-2024 only: Not rated" in result.stdout
     assert ("  note: 3.4 is Joint working (case-based) under standards-2018 and Out-of-court disposal policy and "
             "provision (qualitative) under standards-2024") in result.stdout

@@ -30,6 +30,11 @@ class Move:
     def rated_on_one_side(self) -> bool:
         return self.before is None or self.after is None
 
+    @property
+    def moves_a_rating(self) -> bool:
+        """False only for a row one side lists as Not rated and the other leaves out: no rating changes."""
+        return not (self.rated_on_one_side and (self.before or self.after) == "Not rated")
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -64,7 +69,8 @@ class Comparison:
     def changed(self) -> bool:
         published_score_moves = self.published_score is not None and (
             self.published_score, self.published_max_score) != (self.score[1], self.max_score[1])
-        return bool(self.moves) or self.score_moves or self.overall_moves or published_score_moves
+        moved = any(move.moves_a_rating for move in self.moves)
+        return moved or self.score_moves or self.overall_moves or published_score_moves
 
 
 def _value(enum_value) -> Optional[str]:

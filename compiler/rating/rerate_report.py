@@ -60,7 +60,7 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     head = f"{comparison.slug} ({comparison.service})"
     if not comparison.comparable:
         return [f"{head}: not compared: {comparison.reason}"]
-    if not comparison.changed and not comparison.renamed:
+    if not comparison.changed and not comparison.moves and not comparison.renamed:
         return [f"{head}: unchanged"]
     unit = "point" if comparison.score != (None, None) else "star"
     lines = [f"{head}:"]
