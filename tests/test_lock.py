@@ -114,6 +114,8 @@ def test_a_lock_that_is_not_json_is_an_error_at_the_lock(tmp_path):
     [error] = compiled.diagnostics.errors
     assert error.code == "lock-invalid" and error.span.path == str(folder / LOCK_NAME) and error.span.line == 2
     assert compiled.rated is None
+    rerated = CliRunner().invoke(main, ["rerate", "--rules", "standards-2024", str(folder)])
+    assert rerated.exit_code == 1 and "error: ratings.lock is not valid JSON" in rerated.stderr
 
 
 def test_editing_the_rules_of_a_final_example_fails_naming_2_4_and_accepting_it_works(run, tmp_path, monkeypatch):

@@ -217,6 +217,8 @@ def rerate_inspection(
     record = None
     if loaded.inspection.status == "final":
         record = lock.read_lock(lock.lock_path(loaded.entry), diagnostics)
+        if diagnostics.has_errors():  # a lock that cannot be read: the published ratings are unknown
+            return None, diagnostics
     if own.family != rules.family:
         return not_compared(before, rules), diagnostics
     after = rate_loaded(loaded, rules, Diagnostics(), other_rules=True)
