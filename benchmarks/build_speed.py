@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))  # measure the checkout this script sits in
 
 from compiler.builds.inspection import render_outputs  # noqa: E402
 from compiler.rating.result import RatedInspection  # noqa: E402
-from compiler.rating.compile import inspection_slug  # noqa: E402
+from compiler.sources.paths import inspection_slug  # noqa: E402
 from compiler.rating.ruleset import load_ruleset  # noqa: E402
 from compiler.rating.scoring import rate  # noqa: E402
 from compiler.sources.validate import load_inspection  # noqa: E402

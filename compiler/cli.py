@@ -87,7 +87,7 @@ def _refuse_other_files(path: Path, raw: str) -> None:
 
 def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
     """Expand each PATH: an inspection folder, its inspection.yaml, or a folder of inspections."""
-    from .sources.validate import ENTRY_FILE
+    from .sources.paths import ENTRY_FILE
 
     found: list[Path] = []
     for raw in paths:
@@ -106,7 +106,7 @@ def _inspection_paths(paths: tuple[str, ...]) -> list[Path]:
 
 def _one_inspection(raw: str) -> Path:
     """PATH for commands that take one inspection: its folder or its inspection.yaml."""
-    from .sources.validate import ENTRY_FILE
+    from .sources.paths import ENTRY_FILE
 
     path = Path(raw)
     _refuse_other_files(path, raw)
@@ -187,6 +187,8 @@ def frameworks(verbose: bool) -> None:
             echo()
         echo(f"{click.style(rules.id.ljust(width), bold=True)}  {rules.name}")
         echo(f"{' ' * width}  {rules.summary}")
+        for edition in rules.editions:
+            echo(f"{' ' * width}  wording: {edition.id}: {edition.name}")
         if verbose:
             echo(f"{' ' * width}  version {rules.version}, fingerprint (sha256) {rules.sha256}")
             echo(f"{' ' * width}  assumptions:")
@@ -327,41 +329,92 @@ def rerate(paths: tuple[str, ...], rules_ref: str, as_json: bool, as_csv: bool) 
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
+def _is_folder_of_inspections(raw: str) -> bool:
+    from .sources.paths import ENTRY_FILE
+
+    return Path(raw).is_dir() and not (Path(raw) / ENTRY_FILE).exists()
+
+
+def _recorded(result, out_dir: str) -> list[Path]:
+    """The ratings lock a build wrote beside a report's source: what it lists outside OUT/<slug>/."""
+    return [p for p in result.outputs if Path(p).parent != Path(out_dir) / result.slug]
+
+
+def _build_line(result, seconds: float, out_dir: str) -> str:
+    """One line for one report of a build: built, cached or failed, with its time."""
+    warnings = result.warnings if result.ok else len(result.diagnostics.warnings)
+    counts = _summary(len(result.diagnostics.errors), warnings)
+    names = ", ".join(p.name for p in result.outputs if p not in _recorded(result, out_dir))
+    where = Path(out_dir) / result.slug
+    if not result.ok:
+        return f"{click.style('failed', fg='red', bold=True)} {result.slug}: nothing written ({seconds:.1f} s, {counts})"
+    if result.cached:
+        return f"{click.style('cached', fg='cyan')} {result.slug}: {names} -> {where} (up to date, {counts})"
+    return f"{click.style('built', fg='green')} {result.slug}: {names} -> {where} ({seconds:.1f} s, {counts})"
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               callback=_not_empty, help="Output folder; each inspection goes to OUT/<slug>/.")
 @click.option("--format", "output_format", type=click.Choice(["html", "pdf", "all"]), default="all",
               show_default=True, help="Which documents to write (ratings.json is always written).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Build N reports at once, each in a worker process (default: the number of CPUs).")
+@click.option("--force", is_flag=True, help="Build every report again, even one whose outputs are up to date.")
 @click.option("--accept-ratings", is_flag=True,
               help="Build final reports whose ratings moved from those they were published with, and record "
               "the new ratings in their ratings.lock.")
-def build(paths: tuple[str, ...], out_dir: str, output_format: str, accept_ratings: bool) -> None:
+def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | None, force: bool,
+          accept_ratings: bool) -> None:
     """Build HTML and PDF reports (and ratings.json) for each inspection.
 
     PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders;
-    default: every inspection under inspections/. An inspection with errors writes nothing;
-    the others are still built, and the exit code is 1. A final report's first build records its
-    ratings in ratings.lock beside its inspection.yaml; a later build whose ratings differ is an
-    error until they are accepted with --accept-ratings.
+    default: every inspection under inspections/. A report whose outputs were built from its
+    files as they are now is not built again (--force builds it anyway). An inspection with
+    errors writes nothing and keeps its previous outputs; the others are still built, and the
+    exit code is 1. A build of several inspections (or of a folder of them) also writes
+    OUT/index.html, OUT/ratings.csv and OUT/ratings.json for all of them. A final report's first
+    build records its ratings in ratings.lock beside its inspection.yaml; a later build whose
+    ratings differ is an error until they are accepted with --accept-ratings.
     """
-    from .builds.inspection import FORMATS, build_inspection
+    from .builds.corpus import build_corpus
+    from .builds.progress import Progress
+    from .builds.result import FORMATS
 
     formats = FORMATS if output_format == "all" else (output_format,)
-    failed = 0
-    for path in _inspection_paths(_default_paths(paths)):
-        result = build_inspection(path, out_dir, formats, accept_ratings=accept_ratings)
-        print_diagnostics(result.diagnostics)
-        counts = _summary(len(result.diagnostics.errors), len(result.diagnostics.warnings))
-        if result.ok:
-            target = Path(out_dir) / result.slug
-            names = ", ".join(p.name for p in result.outputs if p.parent == target)
-            echo(f"built {result.slug}: {names} -> {target} ({counts})")
-            for recorded in (p for p in result.outputs if p.parent != target):
-                echo(f"recorded the ratings of {result.slug} in {recorded}")
-        else:
-            failed += 1
-            echo(f"failed {result.slug}: nothing written ({counts})")
+    paths = _default_paths(paths)
+    found = _inspection_paths(paths)
+    corpus = len(found) > 1 or any(_is_folder_of_inspections(raw) for raw in paths)
+    terminal = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    with Progress(len(found), echo, terminal) as progress:
+        def finished(result, seconds: float) -> None:
+            for diagnostic in result.diagnostics.sorted():
+                progress.line(format_diagnostic(diagnostic), err=True)
+            progress.line(_build_line(result, seconds, out_dir))
+            for recorded in _recorded(result, out_dir):
+                progress.line(f"recorded the ratings of {result.slug} in {os.path.relpath(recorded)}")
+            progress.advance()
+
+        def waiting() -> None:
+            progress.line(f"waiting for another build into {out_dir} to finish ...", err=True)
+
+        outcome = build_corpus(found, out_dir, formats, jobs=jobs or os.cpu_count() or 1, force=force,
+                               corpus=corpus, on_result=finished, on_wait=waiting, accept_ratings=accept_ratings)
+    results = outcome.results
+    built = sum(1 for r in results if r.ok and not r.cached)
+    cached = sum(1 for r in results if r.cached)
+    failed = outcome.failed
+    noun = "report" if len(results) == 1 else "reports"
+    echo(f"{len(results)} {noun}: {built} built, {cached} cached, {len(failed)} failed "
+         f"in {outcome.seconds_total:.1f} s")
+    if outcome.corpus is not None:
+        echo(f"corpus files -> {out_dir}: index.html, ratings.csv, ratings.json ({outcome.corpus})")
+    for result in failed:
+        errors = result.diagnostics.sorted()
+        errors = [d for d in errors if d.severity is Severity.ERROR]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        echo(f"failed {result.slug}: {format_diagnostic(errors[0]).splitlines()[0]}{more}")
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 

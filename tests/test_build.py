@@ -151,4 +151,4 @@ def test_cli_build_with_a_file_in_the_way_fails_with_a_diagnostic_not_a_crash(tm
     assert run.exit_code == 1, run.output
     assert re.search(r"powys-2013:1:1: error: cannot write the outputs here \(a file is in the way\)", run.output)
     assert "failed powys-2013: nothing written" in run.output
-    assert sorted(p.name for p in out.iterdir()) == ["powys-2013"]
+    assert sorted(p.name for p in out.iterdir()) == [".lock", "powys-2013"]  # the build lock stays

@@ -5,12 +5,12 @@ import functools
 import io
 import subprocess
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from compiler.builds.inspection import build_inspection
 from compiler.rating.compile import compile_inspection
 from compiler.render.view import build_view
 from helpers import contents_number, pdf_outline
@@ -64,11 +64,9 @@ def seeds_where(holds) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def seed(request, tmp_path_factory):
+def seed(request, corpus_build):
     slug = request.param
-    out = tmp_path_factory.mktemp("build")
-    result = build_inspection(ROOT / "inspections" / slug, out)
-    assert result.ok, [d.format() for d in result.diagnostics.errors]
+    out = corpus_build  # built once a session (conftest.py), as `inspection build` builds it
     rated = _compiled(slug)
     reader = PdfReader(io.BytesIO((out / slug / f"{slug}.pdf").read_bytes()))
     pages = [page.extract_text() for page in reader.pages]
@@ -225,21 +223,44 @@ def test_annex_results_one_table_per_domain(seed):
 
 def _layout_pages(reader) -> list[str]:
     """Each page's text as poppler lays it out (it also reads the charts' SVG text)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("needs poppler's pdftotext (poppler-utils)")
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=reader.stream.getvalue(), capture_output=True, check=True,
     ).stdout.decode("utf-8")
     return text.split("\f")
 
 
-def _charted(rated) -> bool:
-    view = build_view(rated, "print")
-    return rated.inspection.kq_tables == "body" and any(s.chart is not None for d in view.domains for s in d.standards)
+def _chartable(rated) -> bool:
+    return rated.inspection.kq_tables == "body" and any(
+        kq.percent is not None for s in rated.result.standards if s.method == "case-based" for kq in s.key_questions)
 
 
-@pytest.mark.parametrize("seed", seeds_where(_charted), indirect=True)
-def test_key_question_table_and_its_chart_share_a_page(seed):
-    _slug, rated, reader, _pages, _html = seed
+def test_charts_as_each_generation_published_them():
+    """No standards report draws charts unless it asks; the FJI report draws each theme's data summary chart."""
+    for slug in SEEDS:
+        rated = _compiled(slug)
+        view = build_view(rated, "print")
+        kq_charts = [s.chart for d in view.domains for s in d.standards if s.chart is not None]
+        theme_charts = [t.chart for t in view.themes if t.chart is not None]
+        if rated.rules.family == "standards":
+            assert rated.inspection.charts is None and kq_charts == [] and theme_charts == []
+        else:
+            assert theme_charts and len(theme_charts) == sum(1 for t in rated.inspection.themes if t.data_chart)
+
+
+@pytest.mark.parametrize("slug", [s for s in SEEDS if _chartable(_compiled(s))][:1])
+def test_key_question_table_and_its_chart_share_a_page(slug):
+    """A report that asks for charts prints each under its key-question table, on the same page."""
+    from compiler.render.html import render_html
+    from compiler.render.pdf import render_pdf
+    from compiler.render.resources import TEMPLATES_DIR
+
+    compiled = _compiled(slug)
+    rated = compiled.model_copy(update={"inspection": compiled.inspection.model_copy(update={"charts": True})})
     charted = sum(1 for d in build_view(rated, "print").domains for s in d.standards if s.chart is not None)
+    assert charted
+    reader = PdfReader(io.BytesIO(render_pdf(render_html(rated, media="print"), TEMPLATES_DIR.as_uri() + "/")))
     seen = 0
     for text in _layout_pages(reader):
         leads = [m.end() for m in re.finditer(r"based on these key questions", text)]
@@ -290,6 +311,87 @@ def test_inspection_data_lead_line_shares_a_page_with_the_first_table(seed):
     assert any(last in p and heading in p for p in flat), (last, heading)
 
 
+def _visible_text(html: str) -> str:
+    """The HTML's text a reader sees or hears: no head, no tags (the generator's name is metadata)."""
+    body = html[html.index("<body"):]
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_reports_speak_in_the_inspectorates_voice(seed):
+    """Neither the PDF nor the HTML speaks of the compiler's workings: its rules files, scorer or YAML."""
+    _slug, rated, _reader, pages, html = seed
+    for text in ("\n".join(pages), _visible_text(html)):
+        flat = " ".join(text.split()).lower()
+        for word in ("rules file", "scorer", "yaml", "compiler", "assumptions applied"):
+            assert word not in flat, word
+    if rated.result.assumptions and any(a.kind == "rules" for a in rated.inspection.annexes):
+        assert "How the ratings in this report were worked out" in html
+        for assumption in rated.result.assumptions:
+            assert assumption.split(",")[0] in html.replace("&#39;", "'")
+
+
+def test_cover_names_the_inspectorate_title_service_and_month(seed):
+    """The cover page alone: the inspectorate, the title, the service and the month of publication."""
+    _slug, rated, _reader, pages, html = seed
+    meta = rated.inspection.meta
+    cover = " ".join(pages[0].split())
+    month = build_view(rated, "print").published
+    title = meta.report_title or f"{meta.title} {meta.area}"
+    for text in (meta.inspectorate, title, meta.service, f"Published {month}"):
+        assert " ".join(text.split()) in cover, text
+    assert 'class="cover-field"' in html
+
+
+def test_other_formats_offered_once_where_the_publisher_is_named(seed):
+    """Further information offers other formats, as published; failing that, the publisher's block does."""
+    _slug, rated, _reader, pages, html = seed
+    view = build_view(rated, "print")
+    offers = html.count('class="alternative-formats"')
+    if "further_information" in view.sections:
+        section = html[html.index('id="sec-further-information"'):]
+        assert 'class="alternative-formats"' in section[:section.index("</section>")]
+    assert offers == (1 if view.alternative_formats else 0)
+    assert (view.alternative_formats is None) == (
+        not {"further_information", "front_matter"} & set(view.sections) and not view.colophon)
+    if offers:
+        assert "please ask " + rated.inspection.meta.publisher.name in " ".join(" ".join(pages).split())
+
+
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: any(s.discretion for s in rated.result.standards)
+                                             and {"ratings", "annex"} <= set(rated.inspection.discretion_notes)
+                                             and rated.inspection.kq_tables == "annex"), indirect=True)
+def test_a_discretion_note_prints_on_each_page_that_cites_it(seed):
+    """Cited in the ratings table and again in the annex, the note prints under both, not once early on."""
+    _slug, rated, _reader, pages, _html = seed
+    for std in (s for s in rated.result.standards if s.discretion):
+        note = f"placed standard {std.id} in the"
+        carrying = [n for n, text in enumerate(pages) if note in " ".join(text.split())]
+        annex_page = max(n for n, text in enumerate(pages) if f"{std.id}. {std.name}" in " ".join(text.split()))
+        assert len(carrying) == 2 and annex_page in carrying, (carrying, annex_page)
+
+
+# One statement of each generation's own wording (framework-rules section 2.6), as each seed prints it.
+GENERATION_STATEMENT = {
+    "western-bay-2019": "Assessment is well-informed, analytical and personalised, actively involving the child or "
+                        "young person and their parents/carers.",
+    "merton-2021": "Assessment is well-informed, analytical and personalised, actively involving the child and their "
+                   "parents and carers.",
+    "blaenau-gwent-caerphilly-2022": "Assessment is well-informed, analytical and personalised, actively involving "
+                                     "the child and their parents or carers.",
+    "ceredigion-2024": "Staff within the YJS are empowered to deliver a high-quality, personalised and responsive "
+                       "service for all children.",
+}
+
+
+@pytest.mark.parametrize("seed", seeds_where(lambda rated: rated.slug in GENERATION_STATEMENT), indirect=True)
+def test_each_report_prints_its_generations_statements(seed):
+    slug, rated, _reader, pages, html = seed
+    text = " ".join(" ".join(pages).split())
+    assert GENERATION_STATEMENT[slug] in text and GENERATION_STATEMENT[slug] in html
+    for std in (s for d in build_view(rated).domains for s in d.standards):
+        assert f'<p class="statement">{std.statement}</p>' in html.replace("&#39;", "'"), std.heading
+
+
 def test_every_output_names_the_rules_it_was_rated_under(seed):
     """The HTML (a line for readers and meta tags), the PDF (its text and metadata) and ratings.json name the
     framework, the rules version and the SHA-256 of the rules file."""
@@ -302,8 +404,8 @@ def test_every_output_names_the_rules_it_was_rated_under(seed):
     slug, rated, reader, pages, html = seed
     framework = rated.inspection.framework
     sha256 = hashlib.sha256((RULES_DIR / f"{framework}.yaml").read_bytes()).hexdigest()
-    line = (f"Ratings in this report follow the rules of {rated.rules.name}, version 1.0 "
-            f'(fingerprint <span class="fingerprint">{sha256}</span>).')
+    line = f'<p class="rules-line">Rated under the rules of the {rated.rules.name} framework, version 1.0 ' \
+           f"(fingerprint {sha256}).</p>"
     assert line in html
     assert f'<meta name="rules-sha256" content="{sha256}">' in html
     assert f'<meta name="rules-framework" content="{framework}">' in html

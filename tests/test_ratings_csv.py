@@ -49,16 +49,17 @@ def test_rate_csv_has_a_row_per_inspection_and_standard_or_theme(run):
     assert len(bgc) == 12
     assert {k: bgc["2.2"][k] for k in ("domain", "rating", "computed", "discretion", "points", "score", "max_score",
                                        "overall", "framework", "rules_version", "published")} == {
-        "domain": "2", "rating": "Good", "computed": "Requires improvement", "discretion": "up", "points": "2",
+        "domain": "2", "rating": "Good", "computed": "Requires improvement", "discretion": "yes", "points": "2",
         "score": "28", "max_score": "36", "overall": "Good", "framework": "standards-2021", "rules_version": "1.0",
         "published": "2022-09"}
-    assert bgc["1.1"]["computed"] == "" and bgc["1.1"]["discretion"] == ""
+    assert bgc["1.1"]["computed"] == "" and bgc["1.1"]["discretion"] == "no"
     assert bgc["2.2"]["rules_sha256"] == load_ruleset("standards-2021").sha256
     western_bay = {r["standard"]: r for r in by_slug["western-bay-2019"]}
-    assert (western_bay["3.3"]["discretion"], western_bay["3.3"]["rating"]) == ("down", "Inadequate")
+    assert (western_bay["3.3"]["discretion"], western_bay["3.3"]["computed"], western_bay["3.3"]["rating"]) == (
+        "yes", "Requires improvement", "Inadequate")
     powys = {r["standard"]: r for r in by_slug["powys-2013"]}
     assert (powys["reducing-reoffending"]["rating"], powys["reducing-reoffending"]["domain"],
-            powys["reducing-reoffending"]["score"]) == ("Good", "", "")
+            powys["reducing-reoffending"]["points"], powys["reducing-reoffending"]["score"]) == ("Good", "", "3", "")
     ceredigion = {r["standard"]: r for r in by_slug["ceredigion-2024"]}
     assert (ceredigion["2.1"]["rating"], ceredigion["2.1"]["points"], ceredigion["2.1"]["max_score"]) == (
         "Not rated", "", "24")
@@ -69,7 +70,7 @@ def test_ratings_csv_is_a_pure_function_of_rated_inspections():
     text = ratings_csv(rated)
     assert text == ratings_csv(rated)
     assert [r["slug"] for r in _rows(text)] == ["merton-2021"] * 12 + ["powys-2013"] * 5
-    assert ratings_csv([]) == ",".join(COLUMNS) + "\r\n"
+    assert ratings_csv([]) == ",".join(COLUMNS) + "\n"
 
 
 def test_rate_takes_several_inspections(run):

@@ -5,9 +5,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from markupsafe import Markup
 
 from compiler.sources.model import Rating
+from compiler.render.formatting import RATING_CLASS
 from compiler.render.html import render_html
+from compiler.render.view import build_view
 from test_render_support import fixture_rated
 
 
@@ -187,7 +190,7 @@ def test_chart_bars_take_the_scorers_band(standards):
 
     def bar_colours(rated) -> list[str]:
         svg = re.findall(r"<svg.*?</svg>", render_html(rated), flags=re.S)[0]
-        return re.findall(r'<rect x="[\d.]+" y="\d+" width="[\d.]+" height="22" fill="(#[0-9a-f]+)"/>', svg)
+        return re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="[\d.]+" height="18" fill="(#[0-9a-f]+)"/>', svg)
 
     first = next(s for s in standards.result.standards if s.method == "case-based")
     assert bar_colours(standards) == [_BAND_COLOURS[kq.band.value] for kq in first.key_questions]
@@ -226,15 +229,29 @@ def test_footnotes_numbered_in_reading_order_and_listed_per_section(standards):
     assert listed == firsts
     foreword = html[html.index('id="sec-foreword"'):html.index('id="sec-ratings"')]
     assert "The report covers work with children." in foreword  # its note ends its own section
-    # The population note is cited in the background and again in a table caption: one number.
-    pop = re.search(r'<li id="fn-(\d+)" value="\d+">Population estimate', html).group(1)
-    assert refs.count(int(pop)) == 2
+    # The population note is cited in the background and again in the contextual facts' table caption:
+    # a later section cites it as a note of its own, listed under that section, with the same text.
+    pops = [int(n) for n in re.findall(r'<li id="fn-(\d+)" value="\d+">Population estimate', html)]
+    assert len(pops) == 2 and all(refs.count(n) == 1 for n in pops)
+    facts = html[html.index('id="sec-contextual-facts"'):]
+    assert f'<li id="fn-{pops[1]}"' in facts[:facts.index("</aside>")]
+
+
+def test_a_note_cited_twice_in_one_section_keeps_its_number(standards):
+    insp = standards.inspection
+    background = insp.background.model_copy(update={"body": "A small service.[^pop] Its youth population too.[^pop]"})
+    html = render_html(fixture_rated("standards", background=background))
+    section = html[html.index('id="sec-background"'):html.index('id="sec-contextual-facts"')]
+    numbers = re.findall(r'<a href="#fn-(\d+)"', section)
+    assert len(numbers) == 2 and numbers[0] == numbers[1]
 
 
 def test_print_footnotes_float_at_the_citation(standards):
     html = render_html(standards, media="print")
     assert 'class="footnotes"' not in html
     assert html.count('<span class="footnote">The report covers work with children.</span>') == 1
+    # The call is kept with the word before it, so it never starts a line of its own.
+    assert 'small <span class="fn-keep">service.<span class="footnote">Population estimate' in html
     assert "float: footnote" in html
 
 
@@ -386,11 +403,26 @@ def test_themes_layout_order_scores_and_stars():
     ]
     theme = rated.result.theme("reducing-reoffending")
     assert f"<strong>{theme.percent:.0f}%</strong>" in html
-    stars = re.search(r'aria-label="(\d) stars out of (\d)">([★☆]+)<', html)
-    assert int(stars.group(1)) == theme.stars and stars.group(3).count("★") == theme.stars
-    # Summary parts come from each theme's summary when the source has no executive summary.
+    # Stars fill five places, as the published table prints them, with their words for screen readers.
+    star_rows = re.findall(
+        r'<span class="star-glyphs" aria-hidden="true">([★☆]+)</span><span class="visually-hidden">(\d) stars? out of '
+        r'(\d)</span>', html)
+    theme_page = html[html.index('id="sec-theme-1"'):]
+    [(glyphs, count, slots)] = [row for row in star_rows if row[0] in theme_page[:theme_page.index("</section>")]][:1]
+    assert glyphs == "★" * theme.stars + "☆" * (5 - theme.stars) and (int(count), int(slots)) == (theme.stars, 5)
+    # Summary parts come from each theme's summary when the source has no executive summary, under the
+    # theme's descriptor and stars; a key to the stars opens the summary.
     summary = html[html.index('id="sec-executive-summary"'):html.index('id="sec-recommendations"')]
     assert "Overall, work to reduce reoffending was good." in summary
+    assert f"<strong>{theme.descriptor.value}</strong> <span class=\"stars\">" in summary
+    key = summary[summary.index('class="stars-key"'):summary.index("</aside>")]
+    assert [(g.count("★"), int(n)) for g, n in re.findall(
+        r'>([★☆]+)</span><span class="visually-hidden">(\d) stars?', key)] == [(4, 4), (3, 3), (2, 2), (1, 1)]
+    assert "1 star out of 5" in key
+    # The scoring appendix prints stars where the published table does, not digits.
+    scoring = html[html.index("Case assessment score, descriptor and stars"):]
+    assert re.search(r"<td>Very good</td><td><span class=\"stars\"><span class=\"star-glyphs\" "
+                     r"aria-hidden=\"true\">★★★★☆</span>", scoring)
     # Numbered explanation paragraphs skip the boxed illustration.
     assert re.findall(r'<span class="para-number">([\d.]+)</span>', html) == ["1.1.", "1.2.", "2.1."]
     glossary = next(t for t in page.tables if t["caption"] == "Terms used in this report")
@@ -595,6 +627,28 @@ def test_theme_chart_follows_the_data_summary_lead_inside_one_block():
     assert summary.index("Data Summary") < summary.index("Lead sentence") < summary.index("<svg") < summary.index("A closing note")
 
 
+def test_data_summary_chart_draws_each_selected_result_as_counts():
+    rated = fixture_rated("themes")
+    html = render_html(rated)
+    [svg] = re.findall(r'<div class="data-summary">.*?(<svg.*?</svg>)', html, flags=re.S)
+    results = rated.inspection.themes[0].data_chart
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg).group(1)
+    for result in results:
+        assert f"{result.question}: {result.yes} of {result.of}" in desc
+        assert f">{result.yes} of {result.of}</text>" in svg
+    # One outline per question; a fill only where some cases were done well enough, in proportion.
+    assert svg.count('stroke="#595959"') == len(results)
+    fills = [float(w) for w in re.findall(r'<rect x="2" y="[\d.]+" width="([\d.]+)" height="18" fill="#1f4e79"/>', svg)]
+    assert fills == [pytest.approx(316 * 7 / 10, abs=0.1)]
+    # Without selected results, or where the report asks for none, the theme has no chart.
+    assert "<svg" not in render_html(fixture_rated("themes", charts=False))
+
+
+def test_standards_reports_draw_no_charts_unless_they_ask(standards):
+    assert "<svg" in render_html(standards)
+    assert "<svg" not in render_html(fixture_rated("standards", charts=None))
+
+
 def test_counts_only_key_question_table_has_counts_and_no_percentages(standards):
     rated = _with_standard(standards, "2.1", kq_table_caption="Of the 5 cases inspected", kq_table_style="counts-only")
     html = render_html(rated)
@@ -689,3 +743,82 @@ def test_theme_dividers_and_annexes_title_only_when_asked():
     assert [(int(n), int(t)) for _, n, t in dividers] == [(i, i) for i in range(1, len(rated.inspection.themes) + 1)]
     assert html.count('class="annexes-title"') == 1
     assert html.index('class="annexes-title"') < html.index('id="sec-annex-1-h"')
+
+
+def test_every_table_scrolls_in_a_named_region_the_keyboard_reaches(page):
+    wrappers = [attrs for tag, attrs in page.elements if tag == "div" and "table-wrap" in attrs.get("class", "")]
+    assert len(wrappers) == len(page.tables)
+    for attrs in wrappers:
+        assert (attrs.get("role"), attrs.get("tabindex")) == ("region", "0") and attrs.get("aria-label", "").strip()
+
+
+def test_every_table_has_header_cells(page):
+    for table in page.tables:
+        assert any(cell[0] == "th" for row in table["rows"] for cell in row), table["caption"]
+
+
+def test_a_figure_followed_by_what_it_counts_is_headed_by_its_last_cell():
+    from compiler.render.html import environment
+    from compiler.sources.model import Table
+
+    blocks = environment().get_template("partials/blocks.html.j2").module
+    rows = [["148", "First-time entrant rate"], ["167", "National rate"]]
+    last = Page(str(blocks.table(Table(caption="Population information", rows=rows, row_headers="last"))))
+    assert [[cell[0] for cell in row] for row in last.tables[0]["rows"]] == [["td", "th"], ["td", "th"]]
+    assert last.tables[0]["rows"][0][1][1] == {"scope": "row"}
+    first = Page(str(blocks.table(Table(rows=rows))))
+    assert [[cell[0] for cell in row] for row in first.tables[0]["rows"]] == [["th", "td"], ["th", "td"]]
+    neither = Page(str(blocks.table(Table(header=["Count", "What"], rows=rows, row_headers=False))))
+    assert {cell[0] for row in neither.tables[0]["rows"][1:] for cell in row} == {"td"}
+
+
+def _contrast(foreground: str, background: str) -> float:
+    def luminance(colour: str) -> float:
+        colour = colour.lstrip("#")
+        colour = "".join(c * 2 for c in colour) if len(colour) == 3 else colour
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_rating_fills_and_stars_have_text_contrast_in_html_and_pdf():
+    from compiler.render.resources import TEMPLATES_DIR
+
+    css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6});", css))
+    light = {"good", "requires-improvement"}
+    for rating in ("outstanding", "good", "requires-improvement", "inadequate", "not-rated"):
+        text = colours["on-light-fill" if rating in light else "on-dark-fill"]
+        assert _contrast(text, colours[rating]) >= 4.5, rating
+    assert _contrast(colours["stars"], "#fff") >= 4.5
+    # The light fills take the dark text, in the cells and badges and in the PDF's footnote calls.
+    assert re.search(r"\.rating-cell\.rating-good, \.rating-cell\.rating-requires-improvement,\s*"
+                     r"p\.rating\.rating-good, p\.rating\.rating-requires-improvement \{ color: var\(--on-light-fill\); \}", css)
+    print_css = (TEMPLATES_DIR / "print.css").read_text(encoding="utf-8")
+    assert (".rating-good .footnote::footnote-call, .rating-requires-improvement .footnote::footnote-call "
+            "{ color: var(--on-light-fill); }") in print_css
+
+
+def test_rating_key_follows_the_ratings_table(standards):
+    html = render_html(standards)
+    ratings = html[html.index('id="sec-ratings"'):html.index('id="sec-ratings"') + html[html.index('id="sec-ratings"'):].index("</section>")]
+    key = ratings[ratings.index('class="rating-key"'):]
+    assert ratings.index("</table>") < ratings.index('class="rating-key"')
+    chips = re.findall(r'<li class="rating-chip rating-([a-z-]+)">([A-Za-z ]+)', key)
+    expected = [band.rating for band in standards.rules.bands]
+    assert [(c, name.strip()) for c, name in chips][:len(expected)] == [(RATING_CLASS[r], r.value) for r in expected]
+    assert 'class="star-mark" aria-hidden="true"></span> The star marks an ‘Outstanding’ rating.' in key
+    # 'Not rated' joins the key only where the table shows it.
+    assert ("rating-chip rating-not-rated" in key) == any(
+        row.rating is Rating.NOT_RATED for row in build_view(standards).ratings_rows)
+
+
+def test_table_cells_may_break_after_a_slash_but_links_stay_whole():
+    from compiler.render.html import _slash_breaks
+
+    assert _slash_breaks(Markup("Race/ethnicity")) == "Race/<wbr>ethnicity"
+    linked = Markup('<a href="https://example.org/a/b">parents/carers</a> 10/12')
+    assert _slash_breaks(linked) == '<a href="https://example.org/a/b">parents/<wbr>carers</a> 10/12'

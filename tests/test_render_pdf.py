@@ -152,3 +152,40 @@ def test_renderer_warnings_are_collected(rated):
     html = render_html(rated, media="print").replace("</style>", "p { flux-capacitor: 1; }</style>", 1)
     render_pdf(html, BASE_URL, warnings=warnings)
     assert any("flux-capacitor" in message for message in warnings)
+
+
+def test_a_section_with_a_short_last_page_is_set_closer_only_where_that_saves_the_page():
+    """Merton's domains end with a few lines on a page of their own when set as usual (the report's
+    pages 18 and 28 before fitting); set a step closer they fit, and no other section changes."""
+    import weasyprint
+
+    from compiler.rating.compile import compile_inspection
+    from compiler.render import page_fit
+    from compiler.render.pdf import PDF_VARIANT, _fitted, _project_fetcher
+    from pathlib import Path
+
+    rated = compile_inspection(Path(__file__).resolve().parent.parent / "inspections" / "merton-2021").rated
+    source = weasyprint.HTML(string=render_html(rated, media="print"), base_url=BASE_URL,
+                             url_fetcher=_project_fetcher())
+    options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT)
+    plain = source.render(**options)
+    short = page_fit.short_tails(plain.pages)
+    assert {"sec-domain-1", "sec-domain-2"} <= set(short)
+    before, _ = page_fit.section_pages(plain.pages)
+    fitted = _fitted(source, options, weasyprint.CSS)
+    after, fill = page_fit.section_pages(fitted.pages)
+    assert page_fit.short_tails(fitted.pages) == []
+    saved = {name: before[name] - after[name] for name in before}
+    assert all(saved[name] >= 1 for name in short) and all(saved[name] == 0 for name in before if name not in short)
+    assert all(fill[name] >= page_fit.SHORT for name in short)
+
+
+def test_closer_steps_set_lines_nearer_each_time():
+    from compiler.render.page_fit import closer_css
+
+    def line(css: str) -> float:
+        return float(re.search(r"line-height: ([\d.]+)", css).group(1))
+
+    one, two = closer_css({"sec-a": 1}), closer_css({"sec-a": 2})
+    assert line(one) < 1.4 and line(two) < line(one) and "#sec-a p" in one
+    assert closer_css({}) == ""

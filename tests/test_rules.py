@@ -89,6 +89,67 @@ def test_framework_wording_differs_where_the_versions_do():
     assert "holistic" in newer.standard("2.2").statement and "analytical" in newer.standard("3.2").statement
 
 
+# The published standard statements of each generation (framework-rules section 2.6), verbatim.
+STATEMENTS_2018 = {
+    "1.1": "The governance and leadership of the YOT supports and promotes the delivery of a high-quality, "
+           "personalised and responsive service for all children and young people.",
+    "1.4": "Timely and relevant information is available and appropriate facilities are in place to support a "
+           "high-quality, personalised and responsive approach for all children and young people.",
+    "2.1": "Assessment is well-informed, analytical and personalised, actively involving the child or young person "
+           "and their parents/carers.",
+    "3.2": "Planning is well-informed, holistic and personalised, actively involving the child or young person and "
+           "their parents/carers.",
+    "2.3": "High-quality, well-focused, personalised and coordinated services are delivered, engaging and assisting "
+           "the child or young person.",
+}
+STATEMENTS_CHILDREN = {
+    "1.1": "The governance and leadership of the YOT supports and promotes the delivery of a high-quality, "
+           "personalised and responsive service for all children.",
+    "2.4": "Reviewing of progress is well-informed, analytical and personalised, actively involving the child and "
+           "their parents and carers.",
+    "3.2": "Planning is well-informed, analytical and personalised, actively involving the child and their parents "
+           "and carers.",
+    "3.4": "Joint working with the police supports the delivery of high-quality, personalised and coordinated "
+           "services.",
+}
+STATEMENTS_2024 = {
+    "1.2": "Staff within the YJS are empowered to deliver a high-quality, personalised and responsive service for "
+           "all children.",
+    "3.1": "Assessment is well-informed, analytical and personalised, actively involving the child and their parents "
+           "or carers.",
+    "4.1": "There is a high-quality, evidence-based resettlement service for children leaving custody.",
+}
+
+
+@pytest.mark.parametrize("framework, wording, statements", [
+    ("standards-2018", None, STATEMENTS_2018),
+    ("standards-2018", "children", STATEMENTS_CHILDREN),
+    ("standards-2024", None, STATEMENTS_2024),
+])
+def test_each_generation_prints_its_own_statements(framework, wording, statements):
+    rules = load_ruleset(framework)
+    if wording:
+        rules = rules.in_wording(wording)
+    assert {sid: rules.standard(sid).statement for sid in statements} == statements
+
+
+def test_a_printing_rewords_only_what_it_lists():
+    first = load_ruleset("standards-2018")
+    children = first.in_wording("children")
+    questions = {q.id: q for d in first.domains for s in d.standards for q in s.key_questions}
+    reworded = {q.id: q for d in children.domains for s in d.standards for q in s.key_questions}
+    assert questions["2.1.1"].text == "Does assessment sufficiently analyse how to support the child or young person's desistance?"
+    assert reworded["2.1.1"].text == "Does assessment sufficiently analyse how to support the child's desistance?"
+    assert reworded["1.2.3"] == questions["1.2.3"] and reworded["2.1.1"].prompts == questions["2.1.1"].prompts
+    assert children.bands == first.bands and children.points == first.points
+
+
+def test_a_printing_of_an_unknown_standard_is_refused(tmp_path):
+    path = broken(tmp_path, "  statements:\n    '1.1':", "  statements:\n    '1.9':", "standards-2018")
+    errors = refused(path)
+    assert any("edition 'children' rewords unknown standard '1.9'" in e.message for e in errors)
+
+
 @pytest.mark.parametrize("framework", FRAMEWORKS[1:])
 def test_every_key_question_and_prompt_is_a_question(framework):
     rules = load_ruleset(framework)
@@ -108,6 +169,14 @@ def test_fji_rules():
         ("sentence-served", True), ("governance", False)]
     assert [(b.min, b.descriptor.value, b.stars) for b in rules.theme_bands] == [
         (80, "Very good", 4), (65, "Good", 3), (50, "Unsatisfactory", 2), (0, "Poor", 1)]
+    assert rules.star_slots == 5  # the published table: Good is three stars of five places
+
+
+def test_fewer_star_places_than_stars_are_refused(tmp_path):
+    path = broken(tmp_path, "star_slots: 5", "star_slots: 3", "fji-2013")
+    errors = refused(path)
+    assert any("star_slots is 3, fewer than the 4 stars" in e.message and e.span.line == line_of(path, "star_slots: 3")
+               for e in errors)
 
 
 # --------------------------------------------------------------------------- refusing broken rules files

@@ -552,6 +552,15 @@ def test_fji_theme_percent_from_counts():
     assert (theme.percent, theme.descriptor.value) == (65, "Good")
 
 
+def test_fji_data_chart_counts_more_done_well_than_relevant_are_refused():
+    data = fji_data()
+    data["themes"][2]["data_chart"] = [{"question": "Plans good enough", "yes": 3, "of": 4},
+                                       {"question": "Reviews good enough", "yes": 5, "of": 4}]
+    _result, problems = run(data)
+    [problem] = problems
+    assert problem.code == "yes-over-of" and tuple(problem.loc) == ("themes", 2, "data_chart", 1, "yes")
+
+
 def test_fji_moderation_moves_the_descriptor_and_is_recorded():
     data = fji_data()
     data["themes"][1]["moderation"] = {"to": "Poor", "reason": "Serious shortfalls in risk of harm work."}

@@ -72,6 +72,7 @@ def test_every_defect_of_the_brief_has_a_fixture():
         "rating-contradicts-data",
         "discretion-not-allowed",
         "unknown-framework",
+        "unknown-wording",
     } <= codes
 
 
@@ -97,6 +98,13 @@ def test_unknown_framework_suggests_the_closest_known_id():
     assert error.span.column == 12
     assert "did you mean 'standards-2021'?" in error.hints
     assert compiled.rated is None
+
+
+def test_unknown_wording_names_the_printings_there_are():
+    compiled = compile_inspection(INVALID / "unknown-wording")
+    [error] = compiled.diagnostics.errors
+    assert "no printing of its wording called 'children'" in error.message
+    assert error.hints == ("it has only the wording as first published: leave out `wording`",)
 
 
 def test_minimal_fixture_rates_under_standards_2021():
@@ -296,3 +304,18 @@ def test_a_citation_in_plain_text_is_a_warning_at_the_citation(tmp_path):
     html = render_html(compiled.rated)
     for written in ("A parent[^board]", "Sam Example[^sample]", "Background[^board]", "Staff[^sample]"):
         assert written in html
+
+
+@pytest.mark.parametrize("value, ok", [("last", True), ("false", True), ("first", False)])
+def test_row_headers_are_true_false_or_last(tmp_path, value, ok):
+    table = ("    - table:\n        caption: Population information\n        row_headers: " + value + "\n"
+             "        rows:\n          - [\"148\", \"First-time entrants\"]\n")
+    entry = minimal_copy(tmp_path, "rows", "    - file: narrative/foreword.md\n",
+                         "    - file: narrative/foreword.md\n" + table)
+    _, diagnostics, _ = load_inspection(entry.parent)
+    messages = [d.message for d in diagnostics.errors]
+    if ok:
+        assert messages == []
+    else:
+        assert messages == ["expected true or false or 'last' (got 'first')"]
+        assert diagnostics.errors[0].span.line == line_of(entry, "row_headers: first")

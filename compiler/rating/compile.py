@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..sources.diagnostics import CompileError, Diagnostics, Severity, Span
 from ..sources.model import Inspection
-from ..sources.validate import inspection_entry, load_inspection
+from ..sources.paths import inspection_entry, inspection_slug
+from ..sources.validate import load_inspection
 from ..sources.yaml_source import SourceFile
 from . import lock
 from . import ruleset as ruleset_module
@@ -52,11 +53,6 @@ class Loaded:
     files: list[Path]
 
 
-def inspection_slug(path: Path | str) -> str:
-    """The slug of an inspection: the name of its folder."""
-    return inspection_entry(path).resolve().parent.name
-
-
 def load(path: Path | str) -> Loaded:
     """Read and validate one inspection, without rating it."""
     inspection, diagnostics, sources = load_inspection(path)
@@ -78,6 +74,8 @@ def compile_inspection(
     if loaded.inspection is None:
         return compiled
     rules = own_rules(loaded, diagnostics) if rules_file is None else _given_rules(rules_file, diagnostics)
+    if rules is not None and rules_file is not None:
+        rules = in_its_wording(loaded, rules, diagnostics)
     if rules is None:
         return compiled
     compiled.files.append(ruleset_module.rules_path(rules_file if rules_file is not None else rules.id))
@@ -87,7 +85,8 @@ def compile_inspection(
     rated = rate_loaded(loaded, rules, diagnostics)
     if rated is not None and rules_file is None and loaded.inspection.status == "final":
         compiled.lock_update = lock.check(rated, loaded.entry, loaded.sources[0], diagnostics, accept=accept_ratings)
-        compiled.files.append(lock.lock_path(loaded.entry))
+        if lock.lock_path(loaded.entry).exists():  # a build's inputs (and what the preview watches)
+            compiled.files.append(lock.lock_path(loaded.entry))
     compiled.rated = None if diagnostics.has_errors() else rated
     return compiled
 
@@ -121,7 +120,32 @@ def own_rules(loaded: Loaded, diagnostics: Diagnostics) -> RuleSet | None:
             "unknown-framework", f"unknown framework '{inspection.framework}'", source.span(("framework",)), *hints
         )
         return None
-    return _given_rules(inspection.framework, diagnostics)
+    rules = _given_rules(inspection.framework, diagnostics)
+    return in_its_wording(loaded, rules, diagnostics) if rules is not None else None
+
+
+def in_its_wording(loaded: Loaded, rules: RuleSet, diagnostics: Diagnostics) -> RuleSet | None:
+    """`rules` with the printing of the wording the inspection names (`wording`), if it names one.
+
+    Its own framework must have that printing; other rules without it keep their first printing.
+    """
+    wording = loaded.inspection.wording
+    if wording is None:
+        return rules
+    editions = [e.id for e in rules.editions]
+    if wording in editions:
+        return rules.in_wording(wording)
+    if rules.id != loaded.inspection.framework:
+        return rules
+    hint = (f"its later printings: {', '.join(editions)}; leave out `wording` for the first" if editions
+            else "it has only the wording as first published: leave out `wording`")
+    diagnostics.error(
+        "unknown-wording",
+        f"framework '{rules.id}' has no printing of its wording called '{wording}'",
+        loaded.sources[0].span(("wording",)),
+        hint,
+    )
+    return None
 
 
 def is_own_rules(inspection: Inspection, rules: RuleSet) -> bool:
@@ -205,12 +229,15 @@ def rerate_inspection(
     if loaded.inspection is None:
         return None, diagnostics
     cache = own_cache if own_cache is not None else {}
-    own = cache.get(loaded.inspection.framework)
-    if own is None:
+    framework = loaded.inspection.framework
+    if framework in cache:
+        own = in_its_wording(loaded, cache[framework], diagnostics)
+    else:
         own = own_rules(loaded, diagnostics)
-        if own is None:
-            return None, diagnostics
-        cache[own.id] = own
+        if own is not None:
+            cache[framework] = ruleset_module.load_ruleset(framework)  # as first printed: wording is per report
+    if own is None:
+        return None, diagnostics
     before = rate_loaded(loaded, own, diagnostics)
     if before is None:
         return None, diagnostics

@@ -4,8 +4,9 @@ The lock records the ratings a report was published with: each standard's (or th
 points, the score and the overall rating, and the rules (framework, version, fingerprint) that
 gave them. A build of a final report whose computed ratings differ is refused, naming every
 rating that moved, until the change is accepted deliberately (`inspection build --accept-ratings`),
-which rewrites the lock. Only ratings are compared: an edit that moves none passes. Reading the
-lock is here; writing it is the builds stage's, through builds/output.py.
+which rewrites the lock. Only ratings are compared: an edit that moves none passes (`--accept-ratings`
+then records the new fingerprint). Reading the lock is here; writing it is the builds stage's,
+through builds/output.py.
 """
 from __future__ import annotations
 
@@ -105,6 +106,13 @@ def read_lock(path: Path, diagnostics: Diagnostics) -> Optional[dict[str, Any]]:
     return record
 
 
+def _current_text(path: Path) -> Optional[str]:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def changes(record: dict[str, Any], rated: RatedInspection) -> list[Change]:
     """Every recorded rating the rated inspection no longer gives, in report order; the score and overall last."""
     now = lock_record(rated)
@@ -161,11 +169,12 @@ def check(
     record = read_lock(path, diagnostics)
     if record is None:
         return {} if diagnostics.has_errors() else {path: lock_text(rated)}
+    if accept:  # the current ratings and rules, recorded (a rules edit that moved nothing updates the fingerprint)
+        text = lock_text(rated)
+        return {path: text} if _current_text(path) != text else {}
     moved = changes(record, rated)
     if not moved:
         return {}
-    if accept:
-        return {path: lock_text(rated)}
     for change in moved:
         if change.loc:
             diagnostics.error(

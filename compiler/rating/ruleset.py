@@ -118,6 +118,16 @@ class ThemeBand(_Rules):
     stars: int = Field(ge=0, description="The stars that go with the descriptor.")
 
 
+class WordingEdition(_Rules):
+    """A later printing of the framework's own wording under the same rules (e.g. 'children' for
+    'children and young people'): the standards' statements and key questions it rewords."""
+
+    id: str = Field(description="Named by an inspection's `wording`, e.g. 'children'.")
+    name: str = Field(description="What this printing is, e.g. 'Reworded for children (reports of 2020 and 2021)'.")
+    statements: dict[str, str] = Field(default_factory=dict, description="Standard id -> its statement as reworded.")
+    key_questions: dict[str, str] = Field(default_factory=dict, description="Key question id -> its text as reworded.")
+
+
 class RuleSet(_Rules):
     id: str = Field(description="The framework's id, e.g. 'standards-2021'; a built-in file is named after it.")
     format: int = Field(description="Format version of this rules file (1): the keys this compiler reads.")
@@ -156,7 +166,14 @@ class RuleSet(_Rules):
     theme_bands: list[ThemeBand] = Field(
         default_factory=list, description="Case assessment score (%) -> descriptor and stars, highest first."
     )
+    star_slots: Optional[int] = Field(
+        None, ge=1, description="Places the published star table prints, filled and hollow (five in 2013); omitted: "
+        "the most stars a band gives."
+    )
     assumptions: list[Assumption] = Field(default_factory=list, description="Further documented assumptions.")
+    editions: list[WordingEdition] = Field(
+        default_factory=list, description="Later printings of the wording; the texts above are the first printing."
+    )
     _sha256: str = PrivateAttr("")
 
     @property
@@ -168,6 +185,17 @@ class RuleSet(_Rules):
         """Every assumption the file documents: the general ones and those beside a rule, in file order."""
         beside = [getattr(self, key).assumption for key in ("overall", "discretion", "min_cases") if getattr(self, key)]
         return [a for a in beside if a is not None] + list(self.assumptions)
+
+    def in_wording(self, edition_id: str) -> "RuleSet":
+        """These rules with the standards' statements and key questions of one edition (an id of `editions`)."""
+        edition = next(e for e in self.editions if e.id == edition_id)
+        domains = [d.model_copy(update={"standards": [
+            s.model_copy(update={
+                "statement": edition.statements.get(s.id, s.statement),
+                "key_questions": [q.model_copy(update={"text": edition.key_questions.get(q.id, q.text)})
+                                  for q in s.key_questions],
+            }) for s in d.standards]}) for d in self.domains]
+        return self.model_copy(update={"domains": domains})
 
     def standard(self, standard_id: str) -> Optional[StandardRule]:
         return next((s for d in self.domains for s in d.standards if s.id == standard_id), None)
@@ -364,5 +392,22 @@ def _check_structure(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:
             problems.append(
                 (("limiting_judgements", index, "standard"), f"limiting judgement names unknown standard '{limit.standard}'")
             )
+    top = max((b.stars for b in rules.theme_bands), default=0)
+    if rules.star_slots is not None and rules.star_slots < top:
+        problems.append((("star_slots",), f"star_slots is {rules.star_slots}, fewer than the {top} stars a band gives"))
     for index in _duplicates([t.id for t in rules.themes]):
         twice(("themes", index, "id"), "theme", rules.themes[index].id)
+    _check_editions(rules, problems)
+
+
+def _check_editions(rules: RuleSet, problems: list[tuple[tuple, str]]) -> None:
+    """An edition rewords only standards and key questions these rules have."""
+    questions = {q.id for d in rules.domains for s in d.standards for q in s.key_questions}
+    for index in _duplicates([e.id for e in rules.editions]):
+        problems.append((("editions", index, "id"), f"edition id '{rules.editions[index].id}' is used twice"))
+    for e_index, edition in enumerate(rules.editions):
+        for key, known, kind in (("statements", None, "standard"), ("key_questions", questions, "key question")):
+            for item_id in getattr(edition, key):
+                if (rules.standard(item_id) is None) if known is None else (item_id not in known):
+                    problems.append(((("editions", e_index, key, item_id)),
+                                     f"edition '{edition.id}' rewords unknown {kind} '{item_id}'"))

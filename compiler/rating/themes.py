@@ -31,6 +31,11 @@ def rate_themes(ctx: ScoringContext) -> RatingResult:
             )
             continue
         themes.append(_rate_theme(ctx, theme_rule, ctx.inspection.themes[index], ("themes", index)))
+    for index, theme in enumerate(ctx.inspection.themes):
+        for r_index, result in enumerate(theme.data_chart):
+            if result.yes > result.of:
+                ctx.problem(("themes", index, "data_chart", r_index, "yes"), "yes-over-of",
+                            f"data chart of theme '{theme.id}': 'yes: {result.yes}' is more than 'of: {result.of}'")
     return RatingResult(
         framework=rules.id, overall=None, score=None, max_score=None, themes=themes, assumptions=ctx.assumptions
     )

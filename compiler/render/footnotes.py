@@ -17,6 +17,8 @@ from .view_types import Media
 
 SECTION_END = "<!--footnotes-->"
 _GENERATED = "@gen:"
+# The word a print citation follows directly ('safe?' in 'safe?<sup ...>'), never part of a tag.
+_LAST_WORD = re.compile(r"[^\s<>]+$")
 
 
 def generated_citation(kind: str, subject: str) -> str:
@@ -55,9 +57,12 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
 
     Screen: a superscript link, with the notes listed where the section ends (SECTION_END).
     Print: the note text inline as a `float: footnote` element at its first citation.
+    A note cited again in the same section keeps its number; cited in a later section, it is a new
+    note with the same text, so it prints on the page (or under the section) that cites it.
     """
     texts = rated.inspection.footnotes
-    numbers: dict[str, int] = {}
+    numbers: dict[str, int] = {}  # the current section's notes
+    count = 0
     pending: list[int] = []
     bodies: dict[int, str] = {}
 
@@ -81,6 +86,7 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
                 )
                 out.append(f'<aside class="footnotes" aria-label="Footnotes"><ol>{items}</ol></aside>')
             pending = []
+            numbers = {}
             continue
         key = html_lib.unescape(match.group(1))
         if key in numbers:
@@ -88,12 +94,18 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
             out.append(f'<sup class="fnref"><a href="#fn-{n}">{n}</a></sup>' if media == "screen"
                        else f'<sup class="fnref">{n}</sup>')
             continue
-        n = numbers[key] = len(numbers) + 1
+        count += 1
+        n = numbers[key] = count
         bodies[n] = note_html(key)
         pending.append(n)
         if media == "screen":
             out.append(f'<sup class="fnref" id="fnref-{n}"><a href="#fn-{n}" aria-describedby="fn-{n}">{n}</a></sup>')
         else:
-            out.append(f'<span class="footnote">{bodies[n]}</span>')
+            # The call stays on the line of the word it follows (class fn-keep: no break between them).
+            word = _LAST_WORD.search(out[-1])
+            if word:
+                out[-1] = out[-1][:word.start()]
+            kept = word.group(0) if word else ""
+            out.append(f'<span class="fn-keep">{kept}<span class="footnote">{bodies[n]}</span></span>')
     out.append(document[pos:])
     return "".join(out)

@@ -17,6 +17,7 @@ from ..rating.result import RatedInspection
 from .footnotes import SECTION_END, number_footnotes
 from .formatting import RATING_CLASS, format_percent, number_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
+from .phrases import phrases
 from .resources import TEMPLATES_DIR
 from .view import build_view
 from .view_types import Media
@@ -40,12 +41,25 @@ def _plain(text: Optional[str]) -> str:
     return html_lib.unescape(_TAGS.sub("", FOOTNOTE_REF.sub("", render_inline(text))))
 
 
+_SLASH_IN_WORD = re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])")
+_TAG_OR_TEXT = re.compile(r"(<[^>]+>)|([^<]+)")
+
+
+def _slash_breaks(html: Markup) -> Markup:
+    """A line may break after the slash of 'Race/ethnicity' in a table cell's text (never inside a tag),
+    so a narrow column need not push the table out of sight."""
+    return Markup("".join(
+        tag or _SLASH_IN_WORD.sub("/<wbr>", text) for tag, text in _TAG_OR_TEXT.findall(str(html))
+    ))
+
+
 def _fn(key: Optional[str]) -> Markup:
     return Markup(footnote_placeholder(key)) if key else Markup("")
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The one Jinja environment of every template (the report's and the corpus index's)."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(enabled_extensions=("html", "j2", "svg"), default_for_string=True, default=True),
@@ -54,7 +68,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, mdi=_mdi, fn=_fn, plain=_plain, percent=format_percent, words=number_words)
+    env.filters.update(md=_md, mdi=_mdi, fn=_fn, plain=_plain, percent=format_percent, words=number_words,
+                       slash_breaks=_slash_breaks)
     env.globals.update(SECTION_END=Markup(SECTION_END), rating_class=lambda r: RATING_CLASS.get(r, ""))
     return env
 
@@ -64,6 +79,8 @@ def render_html(rated: RatedInspection, *, media: Media = "screen") -> str:
     if media not in ("screen", "print"):
         raise ValueError(f"unknown media {media!r} (use 'screen' or 'print')")
     view = build_view(rated, media)
-    template = _environment().get_template("report.html.j2")
-    document = template.render(r=rated, i=rated.inspection, v=view, media=media)
+    template = environment().get_template("report.html.j2")
+    document = template.render(
+        r=rated, i=rated.inspection, v=view, media=media, ph=phrases(rated.inspection.meta.language)
+    )
     return number_footnotes(document, rated, media)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
+from . import page_fit, pdf_tags
 from .fetch import fetch
 
 PDF_VARIANT = "pdf/ua-1"
@@ -32,6 +33,35 @@ def _project_fetcher():
     return ProjectFetcher(allowed_protocols=("file", "data"))
 
 
+def _fitted(source, options: dict, css):
+    """The laid-out document, with each section whose last page would carry a few lines set a step or
+    two closer where that saves the page (`page_fit`); every other section as the stylesheets set it."""
+    def layout(steps: dict[str, int]):
+        extra = [css(string=page_fit.closer_css(steps))] if steps else []
+        return source.render(**dict(options, stylesheets=extra))
+
+    document = layout({})
+    before, _ = page_fit.section_pages(document.pages)
+    chosen: dict[str, int] = {}
+    trying = page_fit.first_steps(document.pages)
+    last = (document, {})
+    while trying:
+        steps = {**chosen, **trying}
+        trial = layout(steps)
+        after, _ = page_fit.section_pages(trial.pages)
+        last = (trial, steps)
+        following = {}
+        for name, step in trying.items():
+            if after.get(name, 0) < before[name]:
+                chosen[name] = step
+            elif step + 1 in page_fit.STEPS:
+                following[name] = step + 1
+        trying = following
+    if last[1] == chosen:
+        return last[0]
+    return layout(chosen) if chosen else document
+
+
 def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None) -> bytes:
     """Lay out `html` (rendered with media='print') as a tagged A4 PDF.
 
@@ -41,17 +71,30 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
     """
     import weasyprint  # heavy: HTML-only builds never pay for it
 
+    tagged = pdf_tags.install()
     logger = logging.getLogger("weasyprint")
     collector = _Collector()
     previous_propagate = logger.propagate
     logger.addHandler(collector)
     logger.propagate = False
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, custom_metadata=True)
+        source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
+        # custom_metadata: the rules' framework, version and fingerprint (meta tags) go into the PDF's metadata
+        options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT, uncompressed_pdf=False,
+                       custom_metadata=True)
+        document = _fitted(source, options, weasyprint.CSS)
+        pdf = document.write_pdf(finisher=pdf_tags.finish if tagged else None, **options)
     finally:
         logger.removeHandler(collector)
         logger.propagate = previous_propagate
     if warnings is not None:
         warnings.extend(collector.messages)
+        if not tagged:
+            warnings.append(f"this WeasyPrint ({weasyprint.__version__}) is not the version the PDF tagging was "
+                            "written for: the PDF lacks languages, table scopes, link descriptions and artifacts")
     return pdf
+
+
+def load_renderer() -> None:
+    """Import WeasyPrint now (a build worker does it once, before its first report)."""
+    import weasyprint  # noqa: F401

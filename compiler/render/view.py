@@ -17,8 +17,8 @@ from ..sources.model import Inspection, Recommendation
 from .formatting import anchor, month_year, number_words
 from .markdown import render_block, render_inline
 from .view_annexes import annex_views
-from .view_standards import domain_views, ratings_rows
-from .view_themes import theme_views
+from .view_standards import domain_views, rating_key, ratings_rows
+from .view_themes import star_slots, stars_key, summary_parts as theme_summary_parts, theme_views
 from .view_types import ContentsEntry, Media, RecommendationGroupView, RecommendationItem, ReportView
 
 STANDARDS_LAYOUT = [
@@ -147,17 +147,24 @@ def _score_line(rated: RatedInspection) -> Optional[str]:
     )
 
 
+def _alternative_formats_place(sections: list[str], colophon: bool) -> Optional[str]:
+    """Where the offer of other formats is printed: in Further information, as published, else with the
+    publisher's address (front matter or back page); None where the report prints neither."""
+    for key in ("further_information", "front_matter"):
+        if key in sections:
+            return key
+    return "colophon" if colophon else None
+
+
 def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
     """Everything the templates show for one report and medium."""
     insp = rated.inspection
     meta = insp.meta
     groups, intro = _recommendations(insp)
     summary_parts: list[Any] = list(insp.executive_summary.parts) if insp.executive_summary else []
-    if not summary_parts and rated.rules.family == "themes":
-        summary_parts = [
-            {"title": t.title or (rated.result.theme(t.id).name if rated.result.theme(t.id) else t.id), "body": t.summary}
-            for t in insp.themes if t.summary
-        ]
+    themed = rated.rules.family == "themes"
+    if not summary_parts and themed:
+        summary_parts = theme_summary_parts(rated)
     domains = domain_views(rated)
     sections = _layout(rated)
     view = ReportView(
@@ -170,11 +177,14 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
         score_line=_score_line(rated),
         contents=[],
         ratings_rows=ratings_rows(rated),
+        rating_key=rating_key(rated),
         recommendations=groups,
         recommendations_intro=intro,
         summary_parts=summary_parts,
         domains=domains,
         themes=theme_views(rated),
+        star_slots=star_slots(rated.rules) if themed else 0,
+        stars_key=stars_key(rated.rules) if themed else [],
         annexes=annex_views(rated, domains),
         copyright_year=meta.copyright_year or int(meta.published[:4]),
         created=_created(insp),
@@ -183,4 +193,5 @@ def build_view(rated: RatedInspection, media: Media = "screen") -> ReportView:
         ),
     )
     view.contents = _contents(rated, sections, view)
+    view.alternative_formats = _alternative_formats_place(sections, view.colophon)
     return view

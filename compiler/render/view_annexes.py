@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..rating.result import RatedInspection
 from .formatting import anchor
+from .view_themes import star_slots
 from .view_types import AnnexView, DomainView
 
 
@@ -61,7 +62,7 @@ def _rules_annex(rated: RatedInspection) -> dict:
         if result.max_score and result.max_score != rules.overall.max:
             overall_scaled = [{"range": f"{r.low}–{r.high}" if r.low != r.high else f"{r.low}", "rating": r.rating.value}
                               for r in result.overall_bands]
-    theme_bands = [{"range": span, "descriptor": band.descriptor.value, "stars": band.stars}
+    theme_bands = [{"range": span, "descriptor": band.descriptor.value, "stars": band.stars, "slots": star_slots(rules)}
                    for band, span in zip(rules.theme_bands, _percent_ranges([b.min for b in rules.theme_bands]))]
     discretion = None
     if rules.discretion is not None:

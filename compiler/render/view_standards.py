@@ -43,6 +43,15 @@ def ratings_rows(rated: RatedInspection) -> list[RatingsRow]:
     return rows
 
 
+def rating_key(rated: RatedInspection) -> list[dict]:
+    """The key beside the ratings table: each rating the rules give, best first, then 'Not rated' where the
+    table shows it."""
+    ratings = list(dict.fromkeys(band.rating for band in sorted(rated.rules.bands, key=lambda b: -b.min)))
+    if any(row.rating is Rating.NOT_RATED for row in ratings_rows(rated)):
+        ratings.append(Rating.NOT_RATED)
+    return [{"rating": r.value, "class": RATING_CLASS[r], "star": r is Rating.OUTSTANDING} for r in ratings]
+
+
 def _kq_views(source: Standard, rated_std: Optional[RatedStandard], rules_std) -> list[KQView]:
     by_id = {kq.id: kq for kq in source.key_questions}
     views = []
@@ -137,7 +146,8 @@ def _standard_view(source: Standard, rated: RatedInspection) -> StandardView:
     chart_svg = None
     lowest_note = None
     if has_figures:
-        chart_svg = Markup(chart.kq_chart(source.id, name, kqs, rated.rules))
+        if chart.drawn(rated):
+            chart_svg = Markup(chart.kq_chart(source.id, name, kqs, rated.rules))
         # A table without percentages marks no lowest figure in bold, so its note says less.
         kind = "lowest-unmarked" if style == "counts-only" else "lowest"
         lowest_note = generated_citation(kind, source.id)

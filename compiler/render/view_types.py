@@ -92,7 +92,7 @@ class ThemeView:
     percent_text: Optional[str]
     descriptor: Optional[str]
     stars: Optional[int]
-    max_stars: int
+    star_slots: int
     explanation: list[dict]
     chart: Optional[Markup]
     name: str = ""
@@ -137,3 +137,7 @@ class ReportView:
     copyright_year: int
     created: str
     colophon: bool
+    star_slots: int = 0
+    stars_key: list[dict] = field(default_factory=list)
+    rating_key: list[dict] = field(default_factory=list)
+    alternative_formats: Optional[str] = None

@@ -106,7 +106,9 @@ class Table(Strict):
     caption: Optional[InlineMarkdown] = Field(None, description="Caption or heading above the table.")
     header: Optional[list[InlineMarkdown]] = Field(None, description="Column headings, if the table has a header row.")
     rows: list[list[InlineMarkdown]] = Field(description="Rows of cells (Markdown inline text). Numbers are written as text.")
-    row_headers: bool = Field(True, description="Whether the first cell of each row is a row heading.")
+    row_headers: Union[bool, Literal["last"]] = Field(
+        True, description="Whether the first cell of each row is a row heading; `last` when the last cell is "
+                          "(a figure followed by what it counts).")
     emphasis_rows: list[Annotated[WholeNumber, Field(ge=0)]] = Field(
         default_factory=list, description="0-based indexes of rows printed in bold."
     )
@@ -450,6 +452,12 @@ class ExplanationPart(Strict):
     paragraphs: list[Block] = Field(description="Numbered paragraphs (text blocks) with boxes interleaved.")
 
 
+class SelectedResult(Strict):
+    question: str = Field(description="What was asked of each case, e.g. 'Sufficient planning to manage risk of harm'.")
+    yes: WholeNumber = Field(ge=0, description="Relevant cases where the work was done well enough.")
+    of: WholeNumber = Field(ge=0, description="Relevant cases.")
+
+
 class Theme(Strict):
     id: str = Field(description="Theme id from the rules file, e.g. 'reducing-reoffending'.")
     title: Optional[str] = Field(None, description="Override of the theme's printed name.")
@@ -462,7 +470,12 @@ class Theme(Strict):
     key_findings: list[InlineMarkdown] = Field(default_factory=list, description="Numbered key findings.")
     explanation: list[ExplanationPart] = Field(default_factory=list, description="'Explanation of findings' parts.")
     summary: Optional[Body] = Field(None, description="Closing summary (also used in the front summary).")
-    data_summary: Optional[Body] = Field(None, description="'Data summary' note.")
+    data_summary: Optional[Body] = Field(None, description="'Data summary' note; its first paragraph introduces the chart.")
+    data_chart: list[SelectedResult] = Field(
+        default_factory=list,
+        description="Results of selected questions that the data summary charts, each as cases done well enough "
+        "(`yes`) of the relevant cases (`of`).",
+    )
 
 
 # --------------------------------------------------------------------------- annexes
@@ -489,6 +502,12 @@ class Inspection(Strict):
     """One inspection report's source."""
 
     framework: str = Field(description="Rules id from `inspection frameworks`, e.g. 'standards-2021'.")
+    wording: Optional[str] = Field(
+        None,
+        description="Which printing of the framework's own wording (standard statements, key questions) the report "
+        "follows, where the framework has more than one (`inspection frameworks` lists them); omitted: the wording "
+        "as first published.",
+    )
     status: Literal["draft", "final"] = Field("draft", description="Drafts carry a DRAFT mark; final reports may hold no placeholders.")
     meta: Meta
     labels: Labels = Field(default_factory=Labels)
@@ -511,6 +530,12 @@ class Inspection(Strict):
         description="Where a rating reached by professional discretion says so: 'ratings' (a footnote in the ratings "
         "table), 'standard' (a note under the standard's rating), 'annex' (a footnote on the rating in the "
         "inspection-data annex). [] where the narrative alone tells it (2022 style).",
+    )
+    charts: Optional[bool] = Field(
+        None,
+        description="Whether the report draws charts: a bar chart of the key questions under each key-question table "
+        "(standards reports), the data summary chart of each theme (FJI reports). Omitted: as its generation was "
+        "published (FJI reports draw them, standards reports do not).",
     )
     theme_dividers: bool = Field(
         False, description="Print a divider page with the theme's name and number before each theme (2013 style)."

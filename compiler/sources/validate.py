@@ -12,17 +12,11 @@ from pydantic import BaseModel, Tag, ValidationError
 from .diagnostics import Diagnostics, Span
 from .markdown_syntax import Citation, citations
 from .model import Inspection, MarkdownText
+from .paths import inspection_entry
 from .placeholders import check_placeholders
 from .yaml_source import Loc, SourceFile, load_yaml, text_span
 
-ENTRY_FILE = "inspection.yaml"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def inspection_entry(path: Path | str) -> Path:
-    """The entry file of an inspection given its folder or the entry file itself."""
-    path = Path(path)
-    return path if path.suffix in (".yaml", ".yml") and not path.is_dir() else path / ENTRY_FILE
 
 
 def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, list[SourceFile]]:
@@ -222,6 +216,10 @@ def _describe_value(value: Any) -> str:
 def _describe_branch(tag: str, tp: Any) -> str:
     if tag == "str":
         return "Markdown text"
+    if tag == "bool":
+        return "true or false"
+    if tag.startswith("literal["):
+        return " or ".join(repr(choice) for choice in _choices(tag))
     if tag.startswith("list[tagged-union"):
         return "a list of blocks"
     if tag.startswith("list["):
