@@ -127,6 +127,40 @@ def _one_inspection(raw: str) -> Path:
     return path
 
 
+def _default_paths(paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The PATHs given, or every inspection under inspections/ when none is."""
+    if paths:
+        return paths
+    if not Path("inspections").is_dir():
+        raise click.UsageError("no PATH given and no inspections/ folder here")
+    return ("inspections",)
+
+
+def _rules_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--rules: a framework id (see `inspection frameworks`) or an existing rules file."""
+    if value is None:
+        return None
+    import difflib
+
+    from .rating.ruleset import framework_ids
+
+    if value.endswith((".yaml", ".yml")) or "/" in value or "\\" in value or Path(value).is_file():
+        if not Path(value).is_file():
+            raise click.BadParameter(f"no rules file '{value}'")
+        return value
+    known = framework_ids()
+    if value not in known:
+        close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise click.BadParameter(f"'{value}' is neither a rules file nor a framework{hint}; known: {', '.join(known)}")
+    return value
+
+
+def _one_format(as_json: bool, as_csv: bool) -> None:
+    if as_json and as_csv:
+        raise click.UsageError("give --json or --csv, not both")
+
+
 def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not value.strip():
         raise click.BadParameter("an empty path; give a folder or file name")
@@ -147,17 +181,26 @@ def main() -> None:
 
 
 @main.command()
-def frameworks() -> None:
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also each framework's version, fingerprint and the assumptions its rules make.")
+def frameworks(verbose: bool) -> None:
     """List the rating frameworks (rules files) an inspection can name."""
     from .rating.ruleset import list_frameworks
 
     rule_sets = list_frameworks()
     width = max((len(r.id) for r in rule_sets), default=0)
-    for rules in rule_sets:
+    for index, rules in enumerate(rule_sets):
+        if verbose and index:
+            echo()
         echo(f"{click.style(rules.id.ljust(width), bold=True)}  {rules.name}")
         echo(f"{' ' * width}  {rules.summary}")
         for edition in rules.editions:
             echo(f"{' ' * width}  wording: {edition.id}: {edition.name}")
+        if verbose:
+            echo(f"{' ' * width}  version {rules.version}, fingerprint (sha256) {rules.sha256}")
+            echo(f"{' ' * width}  assumptions:")
+            for assumption in rules.all_assumptions():
+                echo(f"{' ' * width}  - {assumption.id}: {assumption.text}")
 
 
 @main.command()
@@ -200,28 +243,97 @@ def validate(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
 
 
 @main.command()
-@click.argument("path", type=click.Path(exists=True))
-@click.option("--json", "as_json", is_flag=True, help="Print the ratings as JSON.")
-@click.option(
-    "--rules", "rules_file", type=click.Path(exists=True, dir_okay=False),
-    help="Rate under this rules file instead of the framework the inspection names.",
-)
-def rate(path: str, as_json: bool, rules_file: str | None) -> None:
-    """Rate one inspection and print its ratings table (or JSON)."""
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the ratings as JSON (one document; a list of them for several inspections).")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print the ratings as CSV: a row per inspection and standard (or theme).")
+@click.option("--rules", "rules_ref", metavar="FILE|ID", callback=_rules_option,
+              help="Rate under this rules file or framework instead of the one each inspection names.")
+def rate(paths: tuple[str, ...], as_json: bool, as_csv: bool, rules_ref: str | None) -> None:
+    """Rate inspections and print their ratings tables (or JSON, or CSV).
+
+    PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders. Under
+    other rules nothing in the source blocks the rating: what those rules do not accept is a warning.
+    An inspection with errors is left out and the exit code is 1.
+    """
     from .rating.compile import compile_inspection
 
-    compiled = compile_inspection(_one_inspection(path), rules_file)
-    print_diagnostics(compiled.diagnostics)
-    if compiled.rated is None:
-        sys.exit(EXIT_INVALID)
-    if as_json:
+    _one_format(as_json, as_csv)
+    found = _inspection_paths(paths)
+    rated, failed = [], 0
+    for path in found:
+        compiled = compile_inspection(path, rules_ref)
+        print_diagnostics(compiled.diagnostics)
+        if compiled.rated is None:
+            failed += 1
+        else:
+            rated.append(compiled.rated)
+    if as_csv:
+        from .rating.ratings_csv import ratings_csv
+
+        click.echo(ratings_csv(rated), nl=False)
+    elif as_json:
         from .rating.ratings_json import result_to_json
 
-        echo(json.dumps(result_to_json(compiled.slug, compiled.rated.result), indent=2, ensure_ascii=False))
+        documents = [result_to_json(r.slug, r.result) for r in rated]
+        single = len(paths) == 1 and len(found) == 1 and found[0] == Path(paths[0])
+        if single and documents:
+            echo(json.dumps(documents[0], indent=2, ensure_ascii=False))
+        elif not single:
+            echo(json.dumps(documents, indent=2, ensure_ascii=False))
     else:
         from .rating.text_report import ratings_table
 
-        echo(ratings_table(compiled.rated))
+        echo("\n\n".join(ratings_table(r) for r in rated))
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--rules", "rules_ref", required=True, metavar="FILE|ID", callback=_rules_option,
+              help="The rules to rate under: a rules file or a framework id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as one JSON document.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print a CSV row per inspection and standard that moves, before and after.")
+def rerate(paths: tuple[str, ...], rules_ref: str, as_json: bool, as_csv: bool) -> None:
+    """Rate inspections under other rules and print what moves.
+
+    Each inspection is rated under its own rules and under the given ones (default: every
+    inspection under inspections/). For each, every standard (or theme) whose rating or points
+    change, and the score and overall rating, from -> to; an unchanged inspection takes one line.
+    Standards are matched by id across framework versions; an inspection rated on themes cannot be
+    set against standards. Exit 0 whether or not anything moves; 1 for an invalid rules file or source.
+    """
+    from .rating.compile import rerate_inspection
+    from .rating.rerate_report import rerate_csv, rerate_json, rerate_text
+    from .rating.ruleset import load_ruleset
+
+    _one_format(as_json, as_csv)
+    found = _inspection_paths(_default_paths(paths))
+    rules = load_ruleset(rules_ref)  # an invalid rules file raises CompileError: its diagnostics, exit 1
+    own_rules: dict = {}
+    comparisons, failed = [], 0
+    for path in found:
+        comparison, diagnostics = rerate_inspection(path, rules, own_rules)
+        if comparison is None:
+            failed += 1
+            for diagnostic in diagnostics.sorted():
+                if diagnostic.severity is Severity.ERROR:
+                    echo(format_diagnostic(diagnostic), err=True)
+        else:
+            comparisons.append(comparison)
+    if as_csv:
+        click.echo(rerate_csv(comparisons, rules.version), nl=False)
+    elif as_json:
+        described = {"id": rules.id, "name": rules.name, "version": rules.version, "sha256": rules.sha256,
+                     "given_as": rules_ref}
+        echo(json.dumps(rerate_json(comparisons, described, failed), indent=2, ensure_ascii=False))
+    else:
+        heading = (f"Each inspection rated under its own rules and under {rules_ref}: {rules.name}, "
+                   f"version {rules.version}, fingerprint (sha256) {rules.sha256}")
+        echo(rerate_text(comparisons, heading, failed))
+    sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
 def _is_folder_of_inspections(raw: str) -> bool:
@@ -230,11 +342,16 @@ def _is_folder_of_inspections(raw: str) -> bool:
     return Path(raw).is_dir() and not (Path(raw) / ENTRY_FILE).exists()
 
 
+def _recorded(result, out_dir: str) -> list[Path]:
+    """The ratings lock a build wrote beside a report's source: what it lists outside OUT/<slug>/."""
+    return [p for p in result.outputs if Path(p).parent != Path(out_dir) / result.slug]
+
+
 def _build_line(result, seconds: float, out_dir: str) -> str:
     """One line for one report of a build: built, cached or failed, with its time."""
     warnings = result.warnings if result.ok else len(result.diagnostics.warnings)
     counts = _summary(len(result.diagnostics.errors), warnings)
-    names = ", ".join(p.name for p in result.outputs)
+    names = ", ".join(p.name for p in result.outputs if p not in _recorded(result, out_dir))
     where = Path(out_dir) / result.slug
     if not result.ok:
         return f"{click.style('failed', fg='red', bold=True)} {result.slug}: nothing written ({seconds:.1f} s, {counts})"
@@ -252,7 +369,11 @@ def _build_line(result, seconds: float, out_dir: str) -> str:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Build N reports at once, each in a worker process (default: the number of CPUs).")
 @click.option("--force", is_flag=True, help="Build every report again, even one whose outputs are up to date.")
-def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | None, force: bool) -> None:
+@click.option("--accept-ratings", is_flag=True,
+              help="Build final reports whose ratings moved from those they were published with, and record "
+              "the new ratings in their ratings.lock.")
+def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | None, force: bool,
+          accept_ratings: bool) -> None:
     """Build HTML and PDF reports (and ratings.json) for each inspection.
 
     PATH is an inspection folder, its inspection.yaml, or a folder of inspection folders;
@@ -260,17 +381,16 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | 
     files as they are now is not built again (--force builds it anyway). An inspection with
     errors writes nothing and keeps its previous outputs; the others are still built, and the
     exit code is 1. A build of several inspections (or of a folder of them) also writes
-    OUT/index.html, OUT/ratings.csv and OUT/ratings.json for all of them.
+    OUT/index.html, OUT/ratings.csv and OUT/ratings.json for all of them. A final report's first
+    build records its ratings in ratings.lock beside its inspection.yaml; a later build whose
+    ratings differ is an error until they are accepted with --accept-ratings.
     """
     from .builds.corpus import build_corpus
     from .builds.progress import Progress
     from .builds.result import FORMATS
 
-    if not paths:
-        if not Path("inspections").is_dir():
-            raise click.UsageError("no PATH given and no inspections/ folder here")
-        paths = ("inspections",)
     formats = FORMATS if output_format == "all" else (output_format,)
+    paths = _default_paths(paths)
     found = _inspection_paths(paths)
     corpus = len(found) > 1 or any(_is_folder_of_inspections(raw) for raw in paths)
     terminal = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
@@ -282,13 +402,15 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | 
             for diagnostic in result.diagnostics.sorted():
                 progress.line(format_diagnostic(diagnostic), err=True)
             progress.line(_build_line(result, seconds, out_dir))
+            for recorded in _recorded(result, out_dir):
+                progress.line(f"recorded the ratings of {result.slug} in {os.path.relpath(recorded)}")
             progress.advance()
 
         def waiting() -> None:
             progress.line(f"waiting for another build into {out_dir} to finish ...", err=True)
 
         outcome = build_corpus(found, out_dir, formats, jobs=jobs or os.cpu_count() or 1, force=force,
-                               corpus=corpus, on_result=finished, on_wait=waiting)
+                               corpus=corpus, on_result=finished, on_wait=waiting, accept_ratings=accept_ratings)
     results = outcome.results
     built = sum(1 for r in results if r.ok and not r.cached)
     cached = sum(1 for r in results if r.cached)
@@ -362,12 +484,19 @@ def serve(path: str, port: int, open_browser: bool) -> None:
 @main.command()
 @click.option("--out", type=click.Path(dir_okay=False), metavar="FILE", callback=_not_empty,
               help="Write the schema to FILE instead of printing it.")
-def schema(out: str | None) -> None:
-    """Print the JSON Schema of inspection.yaml, for editor completion and checking."""
+@click.option("--rules", "for_rules", is_flag=True, help="The schema of a rules file instead (see docs/rules.md).")
+def schema(out: str | None, for_rules: bool) -> None:
+    """Print the JSON Schema of inspection.yaml (or of a rules file), for editor completion and checking."""
     from .rating.ruleset import framework_ids
-    from .sources.schema import schema_text
 
-    text = schema_text(framework_ids())
+    if for_rules:
+        from .rating.rules_schema import rules_schema_text
+
+        text = rules_schema_text()
+    else:
+        from .sources.schema import schema_text
+
+        text = schema_text(framework_ids())
     if out is None:
         click.echo(text, nl=False)
         return

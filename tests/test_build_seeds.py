@@ -385,3 +385,27 @@ def test_each_report_prints_its_generations_statements(seed):
     assert GENERATION_STATEMENT[slug] in text and GENERATION_STATEMENT[slug] in html
     for std in (s for d in build_view(rated).domains for s in d.standards):
         assert f'<p class="statement">{std.statement}</p>' in html.replace("&#39;", "'"), std.heading
+
+
+def test_every_output_names_the_rules_it_was_rated_under(seed):
+    """The HTML (a line for readers and meta tags), the PDF (its text and metadata) and ratings.json name the
+    framework, the rules version and the SHA-256 of the rules file."""
+    import hashlib
+    import json
+
+    from compiler.rating.ratings_json import result_to_json
+    from compiler.rating.ruleset import RULES_DIR
+
+    slug, rated, reader, pages, html = seed
+    framework = rated.inspection.framework
+    sha256 = hashlib.sha256((RULES_DIR / f"{framework}.yaml").read_bytes()).hexdigest()
+    line = f'<p class="rules-line">Rated under the rules of the {rated.rules.name} framework, version 1.0 ' \
+           f"(fingerprint {sha256}).</p>"
+    assert line in html
+    assert f'<meta name="rules-sha256" content="{sha256}">' in html
+    assert f'<meta name="rules-framework" content="{framework}">' in html
+    assert sha256 in "".join("".join(pages).split())  # the PDF's text may wrap the fingerprint
+    assert (reader.metadata["/rulesframework"], reader.metadata["/rulesversion"],
+            reader.metadata["/rulessha256"]) == (framework, "1.0", sha256)
+    document = json.loads(json.dumps(result_to_json(slug, rated.result)))
+    assert (document["framework"], document["rules_version"], document["rules_sha256"]) == (framework, "1.0", sha256)

@@ -180,7 +180,10 @@ def test_rate_with_rules_file(run):
     rules = ROOT / "compiler" / "rating" / "rules" / "standards-2024.yaml"
     result = run("rate", "--json", "--rules", rules, MINIMAL)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["framework"] == "standards-2024"
+    assert json.loads(result.stdout)["framework"] == "standards-2024"
+    # Another framework's rules are never taken silently.
+    assert "warning: rated under 'standards-2024'" in result.stderr
+    assert "4.1 is rated under 'standards-2024' only" in result.stderr
 
 
 def test_rate_invalid_inspection_exits_1_and_prints_diagnostics(run):
@@ -237,7 +240,7 @@ def test_readme_opens_with_install_and_test_commands_that_ci_runs():
 
 def test_a_folder_of_inspections_is_a_usage_error_for_one_inspection_commands(run, tmp_path):
     minimal_copy(tmp_path, "minimal")
-    for command in ("rate", "serve"):
+    for command in ("serve",):
         result = run(command, tmp_path)
         assert result.exit_code == 2, result.output
         assert "is a folder of inspections; give one of them (minimal)" in result.output

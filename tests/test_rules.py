@@ -304,3 +304,51 @@ def test_an_edited_rules_file_is_read_afresh(tmp_path):
 def test_an_assumption_the_scorer_states_must_be_in_the_rules_file(tmp_path, source, assumption):
     path = broken(tmp_path, f"- id: {assumption}\n", "- id: something-else\n", source)
     assert any(f"assumption '{assumption}' is missing" in e.message for e in refused(path))
+
+
+# --------------------------------------------------------------------------- versions and fingerprints
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_every_rules_file_has_a_version_and_its_fingerprint_is_the_files_sha256(framework):
+    import hashlib
+
+    rules = load_ruleset(framework)
+    assert rules.version == "1.0"
+    assert rules.sha256 == hashlib.sha256((RULES_DIR / f"{framework}.yaml").read_bytes()).hexdigest()
+    assert load_ruleset(framework).model_copy(deep=True).sha256 == rules.sha256
+
+
+def test_an_edited_rules_file_has_another_fingerprint(tmp_path):
+    path = broken(tmp_path, "- min: 80\n", "- min: 90\n")
+    assert load_ruleset(path).sha256 != load_ruleset("standards-2021").sha256
+
+
+def test_a_rules_file_without_a_version_is_refused(tmp_path):
+    path = broken(tmp_path, "version: '1.0'\n", "")
+    [error] = refused(path)
+    assert error.message == "missing required key 'version'"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("  Good: 2\n", "  Good: two\n", "expected a whole number (got 'two')"),
+    ("version: '1.0'", "version: one", "invalid version 'one'"),
+    ("version: '1.0'", "version: 1.0", "expected text (got 1.0)"),
+    ("  rating: Good\n  label: Reasonable", "  rating: Great\n  label: Reasonable",
+     "expected one of 'Outstanding', 'Good', 'Requires improvement', 'Inadequate' or 'Not rated' (got 'Great')"),
+    ("percent_rounding: half-up", "percent_rounding: halfup", "expected one of 'half-up' or 'none' (got 'halfup')"),
+    ("- min: 80\n", "- min: 150\n", "min must be at most 100 (got 150)"),
+], ids=["points-not-a-number", "version-pattern", "version-unquoted", "rating-misspelt", "literal", "bound"])
+def test_rules_file_errors_are_in_the_projects_words(tmp_path, old, new, message):
+    path = broken(tmp_path, old, new)
+    errors = refused(path)
+    assert errors[0].message.startswith(message), errors[0].message
+    assert "Input should" not in errors[0].message
+    assert errors[0].span.line == line_of(path, new.strip().splitlines()[0])
+
+
+def test_an_unknown_key_in_a_rules_file_names_the_allowed_ones(tmp_path):
+    path = broken(tmp_path, "band_on: rounded", "band_onn: rounded")
+    [error] = refused(path)
+    assert error.message == "unknown key 'band_onn'"
+    assert "did you mean 'band_on'?" in error.hints and error.span.line == line_of(path, "band_onn")

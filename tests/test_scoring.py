@@ -339,6 +339,70 @@ def test_qualitative_standard_without_rating():
     assert only_problem(problems, "rating-missing").loc == ("domains", 0, "standards", 2)
 
 
+def test_a_refused_discretion_is_one_error_at_the_discretion_not_a_second_beside_it():
+    data = standards_data(of=100, yes=100, sample=100)
+    set_kq(data, "2.2", 0, yes=59, of=100)
+    with_discretion(data, "2.2", G)
+    source_standard(data, "2.2")["rating"] = G  # the rating the refused discretion wanted
+    _, problems = run(data)
+    d, s = where(data, "2.2")
+    assert [(p.code, p.loc, p.severity) for p in problems] == [
+        ("discretion-not-allowed", ("domains", d, "standards", s, "discretion"), "error")]
+
+
+def test_a_typed_rating_is_a_record_under_other_rules_never_an_error():
+    """Under rules the report was not written for, a typed rating that the data no longer give, and a
+    discretion those rules refuse, are warnings; the ratings are what those rules make of the data."""
+    data = standards_data(of=100, yes=100, sample=100)
+    set_kq(data, "3.2", 1, yes=70, of=100)
+    source_standard(data, "3.2")["rating"] = G
+    set_kq(data, "2.2", 0, yes=59, of=100)
+    with_discretion(data, "2.2", G)
+    rules = RULES["standards-2021"]
+    bands = [b.model_copy(update={"min": 75}) if b.rating.value == G else b for b in rules.bands]  # Good from 75 %
+    stricter = rules.model_copy(update={"bands": bands, "discretion": None})
+    assert codes(run(data)[1]) == ["discretion-not-allowed"]
+    result, problems = rate(Inspection.model_validate(data), stricter, other_rules=True)
+    assert {p.severity for p in problems} == {"warning"}
+    moved = only_problem(problems, "published-rating-moves")
+    assert moved.message == "standard 3.2 was published as Good; under 'standards-2021' the data rate it Requires improvement"
+    assert "discretion-not-allowed" in codes(problems)
+    assert (result.standard("3.2").rating.value, result.standard("2.2").rating.value) == (RI, RI)
+    assert result.standard("2.2").discretion is None
+
+
+def test_not_rated_typed_on_a_case_based_standard_the_sample_could_rate_warns():
+    data = standards_data(sample=12)
+    source_standard(data, "2.3")["rating"] = NR
+    result, problems = run(data)
+    problem = only_problem(problems, "not-rated-hides-data")
+    d, s = where(data, "2.3")
+    assert (problem.loc, problem.severity) == (("domains", d, "standards", s, "rating"), "warning")
+    assert "domain 2 has a sample of 12 cases" in problem.message and "the minimum is 5" in problem.message
+    assert result.standard("2.3").rating.value == NR
+    source_standard(data, "2.3")["not_rated_reason"] = "The cases were inspected before the changes."
+    assert run(data)[1] == []
+
+
+def test_not_rated_typed_where_the_sample_is_too_small_does_not_warn_of_hiding():
+    data = standards_data(sample=3)
+    data["domains"][1]["not_rated_reason"] = "Three cases only."
+    source_standard(data, "2.3")["rating"] = NR
+    assert "not-rated-hides-data" not in codes(run(data)[1])
+
+
+def test_a_prompt_counting_more_cases_than_its_key_question_warns():
+    data = standards_data(of=8, yes=8, sample=10)
+    question = source_standard(data, "2.1")["key_questions"][0]
+    question["prompts"] = [{"id": "a", "yes": 8, "of": 8}, {"id": "b", "yes": 7, "of": 9}]
+    _, problems = run(data)
+    problem = only_problem(problems, "prompt-over-key-question")
+    d, s = where(data, "2.1")
+    assert (problem.loc, problem.severity) == (
+        ("domains", d, "standards", s, "key_questions", 0, "prompts", 1, "of"), "warning")
+    assert problem.message == "prompt 2.1.1 b): 'of: 9' is more than the 8 relevant cases of key question 2.1.1"
+
+
 # --------------------------------------------------------------------------- Not rated, maxima, limits
 
 
@@ -532,9 +596,12 @@ def test_result_to_json_shape():
     set_kq(data, "2.2", 0, yes=24, of=40)
     with_discretion(data, "2.2", G, "Close to the boundary.")
     document = result_to_json("testshire-2024", run(data)[0])
-    assert set(document) == {"slug", "framework", "overall", "score", "max_score", "standards", "themes", "assumptions",
-                             "overall_before_limits", "limits_applied"}
+    assert set(document) == {"slug", "framework", "rules_version", "rules_sha256", "overall", "score", "max_score",
+                             "standards", "themes", "assumptions", "overall_before_limits", "limits_applied"}
     assert (document["slug"], document["framework"]) == ("testshire-2024", "standards-2021")
+    rules = RULES["standards-2021"]
+    assert (document["rules_version"], document["rules_sha256"]) == (rules.version, rules.sha256)
+    assert len(rules.sha256) == 64
     standard = next(s for s in document["standards"] if s["id"] == "2.2")
     assert set(standard) == {"id", "name", "domain", "rating", "points", "counts_to_score", "computed", "discretion",
                              "not_rated_reason", "key_questions"}

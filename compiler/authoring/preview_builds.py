@@ -63,7 +63,7 @@ class PreviewBuilds:
         epoch = self._epoch + 1
         try:
             # Files are replaced atomically, so one output folder serves every build.
-            result = build_inspection(self.path, self.workdir / "html", {"html"})
+            result = build_inspection(self.path, self.workdir / "html", {"html"}, record_ratings=False)
         except Exception:  # a bug in a stage must not end the preview
             snapshot = self._crashed(epoch, traceback.format_exc(), started)
         else:
@@ -121,7 +121,7 @@ class PreviewBuilds:
             epoch = self._epoch
             if self._pdf and self._pdf[0] == epoch and self._pdf[1].exists():
                 return self._pdf[1], None
-            result = build_inspection(self.path, self.workdir / "pdf", {"pdf"})
+            result = build_inspection(self.path, self.workdir / "pdf", {"pdf"}, record_ratings=False)
             for note in result.machine_notes:
                 if note not in self._notes_said:
                     self._notes_said.add(note)

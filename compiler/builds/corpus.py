@@ -59,7 +59,7 @@ def check_slugs(paths: list[Path]) -> None:
 
 def build_corpus(
     paths: Iterable[Path], out_dir: Path | str, formats: Iterable[str], *, jobs: int = 1, force: bool = False,
-    corpus: bool = False, rules_file: str | None = None,
+    corpus: bool = False, rules_file: str | None = None, accept_ratings: bool = False,
     on_result: Callable[[BuildResult, float], None] | None = None, on_wait: Callable[[], None] | None = None,
 ) -> CorpusBuild:
     """Build each inspection into `out_dir`; with `corpus`, these reports are the corpus."""
@@ -88,7 +88,7 @@ def build_corpus(
                 finished(BuildResult(slug, [out_dir / slug / n for n in manifest["outputs"]], cached=True,
                                      warnings=len(manifest.get("warnings", []))), 0.0)
             else:
-                tasks.append(Task(str(path), str(out_dir), formats, rules_file, force))
+                tasks.append(Task(str(path), str(out_dir), formats, rules_file, force, accept_ratings))
         tasks.sort(key=lambda t: -_size(Path(t.path)))  # the largest first: the last to finish is short
 
         def outcome(o: Outcome) -> None:

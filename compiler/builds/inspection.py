@@ -1,4 +1,5 @@
-"""Inspection folder -> its output set in OUT/<slug>/: ratings.json, <slug>.html and <slug>.pdf.
+"""Inspection folder -> its output set in OUT/<slug>/: ratings.json, <slug>.html and <slug>.pdf (and a
+final report's ratings lock beside its source, when it is first built or its new ratings are accepted).
 
 The inspection is compiled, and its cache key computed from what the compile read: when the
 report's current set was built from the same key, nothing is rendered again. Otherwise every file
@@ -21,6 +22,7 @@ from ..render.resources import TEMPLATES_DIR
 from ..sources.diagnostics import Span
 from ..sources.paths import inspection_entry, inspection_folder
 from . import sets
+from .output import write_all_atomic
 from .cache import cache_key, hash_inputs, toolchain_digest
 from .result import FORMATS, BuildResult
 
@@ -56,12 +58,16 @@ def render_outputs(
 
 def build_inspection(
     path: Path | str, out_dir: Path | str, formats: Iterable[str] = FORMATS, rules_file: Path | str | None = None,
-    *, force: bool = False,
+    *, force: bool = False, accept_ratings: bool = False, record_ratings: bool = True,
 ) -> BuildResult:
     """Compile one inspection and put its outputs in `out_dir/<slug>/`: nothing new on errors,
-    nothing rendered when its current outputs were built from the same inputs (unless `force`)."""
+    nothing rendered when its current outputs were built from the same inputs (unless `force`).
+
+    A final report's ratings lock is written once its outputs are in place when `record_ratings`
+    (the preview does not): on its first build, or with `accept_ratings` when its ratings moved.
+    """
     formats = tuple(sorted(set(formats)))
-    compiled = compile_inspection(path, rules_file)
+    compiled = compile_inspection(path, rules_file, accept_ratings=accept_ratings)
     result = BuildResult(compiled.slug, [], compiled.diagnostics, list(compiled.files))
     if compiled.rated is None or compiled.diagnostics.has_errors():
         return result
@@ -79,7 +85,7 @@ def build_inspection(
     if not force and current is not None and current.get("key") == key:
         result.cached, result.warnings = True, len(current.get("warnings", []))
         result.outputs = [out_dir / compiled.slug / name for name in current["outputs"]]
-        return result
+        return _record_ratings(result, compiled.lock_update if record_ratings else {})
     rendered, renderer_warnings = render_outputs(compiled.rated, formats, result.machine_notes)
     for message in dict.fromkeys(renderer_warnings):  # WeasyPrint repeats some warnings per element
         result.diagnostics.warning("pdf-render", f"PDF renderer: {message}", entry)
@@ -97,6 +103,17 @@ def build_inspection(
         return result
     sets.remove_other_sets(out_dir, compiled.slug)
     result.outputs = [out_dir / compiled.slug / name for name in rendered]
+    return _record_ratings(result, compiled.lock_update if record_ratings else {})
+
+
+def _record_ratings(result: BuildResult, lock_update: dict[Path, str]) -> BuildResult:
+    """Write the ratings lock the compile asked for (none, mostly); it joins the outputs listed."""
+    try:
+        result.outputs += write_all_atomic(lock_update) if lock_update else []
+    except OSError as exc:
+        where = Path(exc.filename) if exc.filename else next(iter(lock_update))
+        result.diagnostics.error("lock-unwritable", f"cannot record the published ratings ({exc.strerror or exc}); "
+                                 "the outputs are built, the record is as it was", Span(str(where)))
     return result
 
 

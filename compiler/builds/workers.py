@@ -32,6 +32,7 @@ class Task:
     formats: tuple[str, ...]
     rules_file: str | None = None
     force: bool = False
+    accept_ratings: bool = False
 
 
 @dataclass
@@ -146,7 +147,8 @@ def _serve(conn, preload: bool, parent: int) -> None:
             return
         started = time.perf_counter()
         try:
-            result = build_inspection(task.path, task.out_dir, task.formats, task.rules_file, force=task.force)
+            result = build_inspection(task.path, task.out_dir, task.formats, task.rules_file, force=task.force,
+                                      accept_ratings=task.accept_ratings)
         except Exception as exc:  # a crash in one report's build is that report's failure
             result = _failed(task, _crash_message(exc))
         conn.send(Outcome(task, result, time.perf_counter() - started))

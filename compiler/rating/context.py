@@ -23,15 +23,23 @@ class Problem:
 
 
 class ScoringContext:
-    """Collects problems and assumptions while rating one inspection."""
+    """Collects problems and assumptions while rating one inspection.
 
-    def __init__(self, inspection: Inspection, rules: RuleSet):
+    Under `other_rules` (rules the inspection was not written for: another framework, or an edited
+    copy of its own) nothing blocks: the source is a record of what was published, so whatever the
+    other rules do not accept is a warning and the ratings are what those rules make of the data.
+    """
+
+    def __init__(self, inspection: Inspection, rules: RuleSet, other_rules: bool = False):
         self.inspection = inspection
         self.rules = rules
+        self.other_rules = other_rules
         self.problems: list[Problem] = []
         self.assumptions: list[str] = []
 
     def problem(self, loc: Loc, code: str, message: str, severity: Literal["error", "warning"] = "error") -> None:
+        if self.other_rules:
+            severity = "warning"
         self.problems.append(Problem(tuple(loc), code, message, severity))
 
     def note(self, assumption: Optional[Assumption]) -> None:

@@ -119,6 +119,14 @@ def _rate_prompts(ctx: ScoringContext, question_rule, question: KeyQuestion, loc
         exact, _ = figures(
             ctx, prompt.yes, prompt.of, prompt.percent, p_loc + (index,), f"prompt {question_rule.id} {prompt.id})"
         )
+        if prompt.of is not None and question.of is not None and prompt.of > question.of:
+            ctx.problem(
+                p_loc + (index, "of"),
+                "prompt-over-key-question",
+                f"prompt {question_rule.id} {prompt.id}): 'of: {prompt.of}' is more than the {question.of} "
+                f"relevant cases of key question {question_rule.id}",
+                severity="warning",
+            )
         percent = round_percent(exact, ctx.rules) if exact is not None else None
         rated.append(RatedPrompt(id=prompt.id, yes=prompt.yes, of=prompt.of, percent=percent))
     return rated

@@ -1,7 +1,8 @@
 """Rated result -> the `rate --json` document (also written as ratings.json by `build`).
 
 Ratings are spelled as published and whole-number percentages are integers. Besides the fields
-every consumer relies on (slug, framework, overall, score, max_score, standards, themes), it
+every consumer relies on (slug, framework, rules_version, rules_sha256, overall, score, max_score,
+standards, themes), it
 carries what explains them: which standards count to the score, why one is Not rated, the
 conditions that opened discretion, limiting judgements and the assumptions applied.
 """
@@ -16,6 +17,8 @@ def result_to_json(slug: str, result: RatingResult) -> dict[str, Any]:
     return {
         "slug": slug,
         "framework": result.framework,
+        "rules_version": result.rules_version,
+        "rules_sha256": result.rules_sha256,
         "overall": _value(result.overall),
         "score": result.score,
         "max_score": result.max_score,

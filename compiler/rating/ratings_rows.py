@@ -1,23 +1,25 @@
-"""RatedInspection -> its rows of the corpus ratings.csv: one a standard (or theme), plain text values.
+"""RatedInspection -> its rows of ratings.csv (the corpus file, `rate --csv`): one a standard (or theme).
 
-Columns, in order: slug, service, published, framework, rules_version, domain, standard, rating,
-computed, discretion, points, score, max_score, overall. A theme row has no domain; its rating and
-computed are descriptors and its points are its stars. Absent values are empty strings.
+Columns, in order: slug, service, published, framework, rules_version, rules_sha256, domain,
+standard, rating, computed, discretion, points, score, max_score, overall. A theme row has no
+domain; its rating and computed are descriptors and its points are its stars. Absent values are
+empty strings.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+import csv
+import io
+from typing import Any, Iterable, Optional
 
 from .result import RatedInspection
 
-COLUMNS = ("slug", "service", "published", "framework", "rules_version", "domain", "standard", "rating",
-           "computed", "discretion", "points", "score", "max_score", "overall")
+COLUMNS = ("slug", "service", "published", "framework", "rules_version", "rules_sha256", "domain", "standard",
+           "rating", "computed", "discretion", "points", "score", "max_score", "overall")
 
 
 def rules_version(rated: RatedInspection) -> str:
-    """The version of the rules file the inspection was rated under ('' while rules files carry none)."""
-    version = getattr(rated.rules, "version", None)
-    return "" if version is None else str(version)
+    """The version of the rules file the inspection was rated under."""
+    return rated.rules.version
 
 
 def ratings_rows(rated: RatedInspection) -> list[dict[str, str]]:
@@ -25,7 +27,7 @@ def ratings_rows(rated: RatedInspection) -> list[dict[str, str]]:
     result, meta = rated.result, rated.inspection.meta
     common = {
         "slug": rated.slug, "service": meta.service, "published": str(meta.published),
-        "framework": result.framework, "rules_version": rules_version(rated),
+        "framework": result.framework, "rules_version": rules_version(rated), "rules_sha256": rated.rules.sha256,
         "score": _text(result.score), "max_score": _text(result.max_score), "overall": _text(result.overall),
     }
     rows = [
@@ -39,6 +41,15 @@ def ratings_rows(rated: RatedInspection) -> list[dict[str, str]]:
         for t in result.themes
     ]
     return [{column: row[column] for column in COLUMNS} for row in rows]
+
+
+def csv_text(rows: Iterable[dict[str, str]]) -> str:
+    """Rows (of `ratings_rows`) as CSV text, the header first."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def _text(value: Optional[Any]) -> str:

@@ -72,6 +72,8 @@ class ScoreRange(Rated):
 
 class RatingResult(Rated):
     framework: str
+    rules_version: str = Field("", description="The version of the rules file the ratings were computed under.")
+    rules_sha256: str = Field("", description="The SHA-256 of that rules file's bytes.")
     overall: Optional[Rating]
     overall_before_limits: Optional[Rating] = None
     score: Optional[int]

@@ -1,14 +1,17 @@
 """Rules files (compiler/rating/rules/<id>.yaml) -> RuleSet: one framework version's rules as data."""
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ..sources.diagnostics import CompileError, Diagnostic, Diagnostics, Span
 from ..sources.model import Descriptor, Rating
+from ..sources.validate import model_diagnostics
 from ..sources.yaml_source import load_yaml
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -28,61 +31,67 @@ class Assumption(_Rules):
 
 class PromptRule(_Rules):
     id: str = Field(description="Prompt letter, e.g. 'a'.")
-    text: str
+    text: str = Field(description="The prompt as the framework words it.")
 
 
 class KeyQuestionRule(_Rules):
     id: str = Field(description="e.g. '2.1.1'.")
     text: str = Field(description="The key question as the framework words it.")
     short: Optional[str] = Field(None, description="Short label, e.g. 'desistance' (charts, split-stem tables).")
-    prompts: list[PromptRule] = Field(default_factory=list)
+    prompts: list[PromptRule] = Field(
+        default_factory=list, description="The prompts inspectors answer under this key question (case-based standards)."
+    )
 
 
 class StandardRule(_Rules):
-    id: str
-    name: str
-    statement: str
-    method: Literal["case-based", "qualitative"]
-    key_questions: list[KeyQuestionRule] = Field(default_factory=list)
+    id: str = Field(description="e.g. '2.1': the domain's id, a dot and the standard's number.")
+    name: str = Field(description="Short name, e.g. 'Assessment'.")
+    statement: str = Field(description="The standard's statement as the framework words it.")
+    method: Literal["case-based", "qualitative"] = Field(
+        description="'case-based': rated from its key questions' counts; 'qualitative': the inspectors' rating."
+    )
+    key_questions: list[KeyQuestionRule] = Field(
+        default_factory=list, description="The standard's key questions (a case-based standard needs at least one)."
+    )
 
 
 class DomainRule(_Rules):
-    id: str
-    name: str
+    id: str = Field(description="e.g. '2'.")
+    name: str = Field(description="e.g. 'Court disposals'.")
     counts_to_score: bool = Field(True, description="False for resettlement, rated separately.")
     optional: bool = Field(False, description="The domain may be absent from a report (e.g. no resettlement cases).")
-    standards: list[StandardRule]
+    standards: list[StandardRule] = Field(description="The domain's standards, in report order.")
 
 
 class Band(_Rules):
     min: float = Field(ge=0, le=100, allow_inf_nan=False, description="Lowest percentage (inclusive) in this band.")
-    rating: Rating
+    rating: Rating = Field(description="The rating of a key question (and a standard) in this band.")
     label: Optional[str] = Field(None, description="The band's name, e.g. 'Reasonable majority'.")
 
 
 class OverallBand(_Rules):
     min: int = Field(ge=0, description="Lowest total score (inclusive) for this rating, out of `OverallBands.max`.")
-    rating: Rating
+    rating: Rating = Field(description="The overall rating for scores from `min` up to the next band.")
 
 
 class OverallBands(_Rules):
     max: int = Field(ge=1, description="The maximum score these bands were published for (36).")
-    bands: list[OverallBand] = Field(min_length=1)
+    bands: list[OverallBand] = Field(min_length=1, description="Score -> overall rating, highest first, the last at 0.")
     other_maxima: Literal["proportional"] = Field(
         "proportional", description="How bands apply to another maximum (an assumption, see `assumption`)."
     )
-    assumption: Optional[Assumption] = None
+    assumption: Optional[Assumption] = Field(None, description="The assumption made for other maxima, stated in reports.")
 
 
 class Discretion(_Rules):
     boundary_margin: float = Field(
         5, ge=0, allow_inf_nan=False, description="Lowest % within this many points of a band boundary."
     )
-    boundary_inclusive: bool = True
+    boundary_inclusive: bool = Field(True, description="Whether exactly `boundary_margin` points away counts as within.")
     one_case_change: bool = Field(True, description="Allowed where one case judged differently changes the band.")
     small_sample: int = Field(5, ge=0, description="Allowed where the sample or sub-sample has at most this many cases.")
     max_bands: int = Field(1, ge=0, description="How many bands discretion may move a rating.")
-    assumption: Optional[Assumption] = None
+    assumption: Optional[Assumption] = Field(None, description="How these conditions read the published wording.")
 
 
 class LimitingJudgement(_Rules):
@@ -94,19 +103,19 @@ class LimitingJudgement(_Rules):
 
 class MinCases(_Rules):
     value: int = Field(ge=0, description="Fewest cases in a domain's sample for its case-based standards to be rated.")
-    assumption: Optional[Assumption] = None
+    assumption: Optional[Assumption] = Field(None, description="Why this number, stated in reports that apply it.")
 
 
 class ThemeRule(_Rules):
-    id: str
-    name: str
+    id: str = Field(description="e.g. 'reducing-reoffending'.")
+    name: str = Field(description="e.g. 'Reducing the likelihood of reoffending'.")
     scored: bool = Field(True, description="False for governance, judged qualitatively.")
 
 
 class ThemeBand(_Rules):
-    min: float = Field(ge=0, le=100, allow_inf_nan=False)
-    descriptor: Descriptor
-    stars: int = Field(ge=0)
+    min: float = Field(ge=0, le=100, allow_inf_nan=False, description="Lowest case assessment score (%) in this band.")
+    descriptor: Descriptor = Field(description="The theme's descriptor in this band, e.g. 'Very good'.")
+    stars: int = Field(ge=0, description="The stars that go with the descriptor.")
 
 
 class WordingEdition(_Rules):
@@ -120,23 +129,43 @@ class WordingEdition(_Rules):
 
 
 class RuleSet(_Rules):
-    id: str
-    format: int = Field(description="Format version of this rules file.")
+    id: str = Field(description="The framework's id, e.g. 'standards-2021'; a built-in file is named after it.")
+    format: int = Field(description="Format version of this rules file (1): the keys this compiler reads.")
+    version: str = Field(
+        pattern=r"^[0-9]+(\.[0-9]+)*$",
+        description="Version of these rules, e.g. '1.0', written in quotes; raise it whenever a rule changes. "
+        "Reports name it with the file's fingerprint.",
+    )
     name: str = Field(description="Human name, e.g. 'Youth justice standards (2021 revision)'.")
-    family: Literal["standards", "themes"]
+    family: Literal["standards", "themes"] = Field(
+        description="'standards': domains of standards, points and an overall rating; 'themes': Full Joint "
+        "Inspection themes with descriptors and stars."
+    )
     summary: str = Field(description="One line for `inspection frameworks`.")
-    percent_rounding: Literal["half-up", "none"] = "half-up"
+    percent_rounding: Literal["half-up", "none"] = Field(
+        "half-up", description="How percentages are printed: whole numbers rounded half up, or not rounded."
+    )
     band_on: Literal["rounded", "exact"] = Field("rounded", description="Band on the printed whole number or the exact value.")
     bands: list[Band] = Field(default_factory=list, description="Key-question % -> rating, highest first.")
-    points: dict[Rating, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
-    overall: Optional[OverallBands] = None
-    discretion: Optional[Discretion] = None
-    limiting_judgements: list[LimitingJudgement] = Field(default_factory=list)
-    min_cases: Optional[MinCases] = None
+    points: dict[Rating, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict, description="Points of each rating, added up to the score."
+    )
+    overall: Optional[OverallBands] = Field(None, description="Score -> overall rating (standards frameworks).")
+    discretion: Optional[Discretion] = Field(
+        None, description="When professional discretion may move a case-based rating; absent: never."
+    )
+    limiting_judgements: list[LimitingJudgement] = Field(
+        default_factory=list, description="Ratings of one standard that cap the overall rating."
+    )
+    min_cases: Optional[MinCases] = Field(
+        None, description="The smallest domain sample that is rated; absent: any sample is."
+    )
     show_unrated_in_table: bool = Field(False, description="List optional domains in the ratings table even when not rated.")
-    domains: list[DomainRule] = Field(default_factory=list)
-    themes: list[ThemeRule] = Field(default_factory=list)
-    theme_bands: list[ThemeBand] = Field(default_factory=list)
+    domains: list[DomainRule] = Field(default_factory=list, description="The domains and their standards (standards).")
+    themes: list[ThemeRule] = Field(default_factory=list, description="The themes (themes frameworks).")
+    theme_bands: list[ThemeBand] = Field(
+        default_factory=list, description="Case assessment score (%) -> descriptor and stars, highest first."
+    )
     star_slots: Optional[int] = Field(
         None, ge=1, description="Places the published star table prints, filled and hollow (five in 2013); omitted: "
         "the most stars a band gives."
@@ -145,6 +174,17 @@ class RuleSet(_Rules):
     editions: list[WordingEdition] = Field(
         default_factory=list, description="Later printings of the wording; the texts above are the first printing."
     )
+    _sha256: str = PrivateAttr("")
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the rules file's bytes, as `sha256sum` prints it: which exact rules rated a report."""
+        return self._sha256
+
+    def all_assumptions(self) -> list[Assumption]:
+        """Every assumption the file documents: the general ones and those beside a rule, in file order."""
+        beside = [getattr(self, key).assumption for key in ("overall", "discretion", "min_cases") if getattr(self, key)]
+        return [a for a in beside if a is not None] + list(self.assumptions)
 
     def in_wording(self, edition_id: str) -> "RuleSet":
         """These rules with the standards' statements and key questions of one edition (an id of `editions`)."""
@@ -206,20 +246,25 @@ def _load(ref: str | Path, diagnostics: Diagnostics) -> Optional[RuleSet]:
         diagnostics.error("unknown-framework", f"unknown framework '{ref}' (known: {known})", Span(str(path)))
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):  # `load_yaml` reads it again and says what is wrong
         return _parse(path, by_id, None, diagnostics)
-    ruleset, found = _parse_cached(path, by_id, text)
+    ruleset, found = _parse_cached(path, by_id, text, hashlib.sha256(raw).hexdigest())
     diagnostics.extend(found)
     # A copy: the cached rules stay as read whatever a caller does with its own.
     return ruleset.model_copy(deep=True) if ruleset is not None else None
 
 
 @lru_cache(maxsize=32)
-def _parse_cached(path: Path, by_id: bool, text: str) -> tuple[Optional[RuleSet], tuple[Diagnostic, ...]]:
+def _parse_cached(
+    path: Path, by_id: bool, text: str, sha256: str
+) -> tuple[Optional[RuleSet], tuple[Diagnostic, ...]]:
     """`_parse` keyed by the file's text, so an edited rules file is read afresh."""
     found = Diagnostics()
     ruleset = _parse(path, by_id, text, found)
+    if ruleset is not None:
+        ruleset._sha256 = sha256
     return ruleset, tuple(found)
 
 
@@ -244,11 +289,8 @@ def _parse(path: Path, by_id: bool, text: Optional[str], diagnostics: Diagnostic
     try:
         ruleset = RuleSet.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            span = source.key_span(loc) if error["type"] == "extra_forbidden" else source.span(loc)
-            field = ".".join(str(part) for part in loc) or "rules"
-            diagnostics.error("rules-schema", f"{field}: {error['msg']}", span)
+        found = model_diagnostics(exc, source, RuleSet)
+        diagnostics.extend([dataclasses.replace(d, code="rules-schema") for d in found])
         return None
     if by_id and ruleset.id != path.stem:
         diagnostics.error(

@@ -141,6 +141,8 @@ def _rate_domain(ctx: ScoringContext, domain_rule: DomainRule, domain: Domain, d
             rated.append(_not_rated(ctx, domain_rule, rule, source, domain.not_rated_reason, questions))
             continue
         if source.rating == Rating.NOT_RATED or source.not_rated_reason is not None:
+            if rule.method == "case-based" and source.not_rated_reason is None:
+                _warn_hidden_rating(ctx, rule, domain, s_loc)
             if source.rating not in (None, Rating.NOT_RATED):
                 ctx.problem(
                     s_loc + ("rating",),
@@ -167,6 +169,21 @@ def _no_discretion_when_not_rated(ctx: ScoringContext, rule: StandardRule, sourc
             "discretion-not-allowed",
             f"standard {rule.id} is Not rated, so there is no rating for professional discretion to move",
         )
+
+
+def _warn_hidden_rating(ctx: ScoringContext, rule: StandardRule, domain: Domain, loc: Loc) -> None:
+    """`rating: Not rated` on a case-based standard of a domain large enough to rate hides what the data say."""
+    if domain.sample is None:
+        return
+    needed = ctx.rules.min_cases.value if ctx.rules.min_cases else 1
+    ctx.problem(
+        loc + ("rating",),
+        "not-rated-hides-data",
+        f"standard {rule.id} is typed 'Not rated', but domain {domain.id} has a sample of {domain.sample.cases} "
+        f"cases, enough to rate it (the minimum is {needed}); delete the rating to have it computed, or give a "
+        "'not_rated_reason' saying why it is not rated",
+        severity="warning",
+    )
 
 
 def _warn_unexplained_small_sample(ctx: ScoringContext, domain_rule: DomainRule, domain: Domain, loc: Loc) -> None:
@@ -250,14 +267,24 @@ def _rate_case_based(
         decision = decide_discretion(ctx, rule, source, loc, computed, [q for q in questions if q.lowest], domain)
         if decision is not None:
             rating = decision.to
-    if source.rating is not None and source.rating != rating:
-        hint = f" (computed {computed.value}" + (f", {rating.value} after discretion)" if decision else ")")
-        ctx.problem(
-            loc + ("rating",),
-            "rating-contradicts-data",
-            f"standard {rule.id} is given as {source.rating.value}, but the data rate it "
-            f"{rating.value}{hint}; rating contradicts the data",
-        )
+    # A refused discretion is one error, at the discretion: a rating typed as the discretion wanted is not a second.
+    refused = source.discretion is not None and decision is None and source.rating == source.discretion.to
+    if source.rating is not None and source.rating != rating and not refused:
+        if ctx.other_rules:
+            ctx.problem(
+                loc + ("rating",),
+                "published-rating-moves",
+                f"standard {rule.id} was published as {source.rating.value}; under '{ctx.rules.id}' the data "
+                f"rate it {rating.value}",
+            )
+        else:
+            hint = f" (computed {computed.value}" + (f", {rating.value} after discretion)" if decision else ")")
+            ctx.problem(
+                loc + ("rating",),
+                "rating-contradicts-data",
+                f"standard {rule.id} is given as {source.rating.value}, but the data rate it "
+                f"{rating.value}{hint}; rating contradicts the data",
+            )
     return RatedStandard(
         id=rule.id,
         name=rule.name,

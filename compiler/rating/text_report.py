@@ -23,7 +23,11 @@ def ratings_table(rated) -> str:
     """The ratings in the terminal: standards by domain, or FJI themes; score, overall, assumptions."""
     result = rated.result
     meta = rated.inspection.meta
-    lines = [click.style(f"{meta.service} ({rated.slug}, {result.framework})", bold=True), ""]
+    lines = [
+        click.style(f"{meta.service} ({rated.slug}, {result.framework})", bold=True),
+        f"Rules: {rated.rules.name}, version {result.rules_version}, fingerprint (sha256) {result.rules_sha256}",
+        "",
+    ]
     if result.standards:
         domain_names = {d.id: d.name for d in getattr(rated.rules, "domains", [])}
         rows = []

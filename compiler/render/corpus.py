@@ -6,13 +6,11 @@ the reports in the order given (the builder sorts them by slug), so they depend 
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from typing import Optional
 
-from ..rating.ratings_rows import COLUMNS
+from ..rating.ratings_rows import csv_text
 from .formatting import month_year
 from .html import environment
 
@@ -55,12 +53,7 @@ def corpus_files(summaries: list[dict]) -> dict[str, str]:
 
 
 def ratings_csv(summaries: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for summary in summaries:
-        writer.writerows(summary["rows"])
-    return buffer.getvalue()
+    return csv_text(row for summary in summaries for row in summary["rows"])
 
 
 def _rated(label: str, rating: Optional[str]) -> Rated:

@@ -90,7 +90,9 @@ def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None
         logger.propagate = False
         try:
             source = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_project_fetcher())
-            options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+            # custom_metadata: the rules' framework, version and fingerprint (meta tags) go into the PDF's metadata
+            options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT, uncompressed_pdf=False,
+                           custom_metadata=True)
             document = _fitted(source, options, weasyprint.CSS)
             pdf = document.write_pdf(finisher=pdf_tags.finish if tagged else None, **options)
         finally:

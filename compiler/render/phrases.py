@@ -31,6 +31,8 @@ ENGLISH: Mapping[str, str] = MappingProxyType({
     "worked_out_heading": "How the ratings in this report were worked out",
     "worked_out_lead": "Our published rules leave a few details open. Where they do, the ratings in this report were "
                        "worked out as follows:",
+    # The line that closes every report: the rules it was rated under
+    "rated_under": "Rated under the rules of the {name} framework, version {version} (fingerprint {fingerprint}).",
     # Further information
     "alternative_formats": "If you need this report in another format, such as large print, easy read or audio, "
                            "please ask {publisher}.",

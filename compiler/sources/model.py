@@ -400,8 +400,9 @@ class Standard(Strict):
     id: str = Field(description="Standard id from the rules file, e.g. '2.2'.")
     rating: Optional[Rating] = Field(
         None,
-        description="Qualitative standards: the inspectors' rating. Case-based standards: optional, and if given "
-        "it must agree with the computed rating (after discretion).",
+        description="Qualitative standards: the inspectors' rating. Case-based standards: leave it out (the rating "
+        "is computed); if given it is a record of the published rating, which must agree with the computed rating "
+        "(after discretion) under the report's own rules.",
     )
     not_rated_reason: Optional[Markdown] = Field(None, description="Why the standard was not rated.")
     discretion: Optional[Discretion] = Field(None, description="A professional-discretion decision on this standard.")

@@ -167,13 +167,13 @@ def _union_member(tp: Any, tag: str) -> Any:
 class _Trace:
     """A pydantic error location mapped onto the YAML data and the model types along it."""
 
-    def __init__(self, loc: tuple):
+    def __init__(self, loc: tuple, root: type[BaseModel] = Inspection):
         self.data_loc: list[Any] = []
         self.unions: list[tuple[Loc, str]] = []  # (data loc of the union, branch tag)
         self.union_types: dict[Loc, Any] = {}
         self.models: dict[Loc, type[BaseModel]] = {}
         self.field = None
-        tp: Any = Inspection
+        tp: Any = root
         for element in loc:
             tp = _unwrap(tp)
             if _is_union(tp) and isinstance(element, str):
@@ -313,6 +313,7 @@ def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: 
         diagnostics.error("invalid-value", f"invalid {key} {_describe_value(value)}{detail}", source.span(loc))
     elif kind in _BOUNDS:
         bound = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        bound = f"{bound:g}" if isinstance(bound, float) else bound  # 100, not 100.0
         word = _BOUNDS[kind]
         diagnostics.error(
             "invalid-value", f"{key} must be {word} {bound} (got {_describe_value(value)})", source.span(loc)
@@ -329,9 +330,9 @@ def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: 
         diagnostics.error("invalid-value", message[:1].lower() + message[1:], source.span(loc))
 
 
-def _clean_errors(errors: list[dict], source: SourceFile) -> Diagnostics:
+def _clean_errors(errors: list[dict], source: SourceFile, root: type[BaseModel] = Inspection) -> Diagnostics:
     """Pydantic errors -> diagnostics, keeping only the union branch that fits the input."""
-    traced = [(e, _Trace(e["loc"])) for e in errors]
+    traced = [(e, _Trace(e["loc"], root)) for e in errors]
     branches: dict[Loc, dict[str, bool]] = {}  # union loc -> tag -> input has the branch's shape
     for _, trace in traced:
         for union_loc, tag in trace.unions:
@@ -362,6 +363,11 @@ def _clean_errors(errors: list[dict], source: SourceFile) -> Diagnostics:
         if keep:
             _to_diagnostic(error, trace, source, result)
     return result
+
+
+def model_diagnostics(exc: ValidationError, source: SourceFile, root: type[BaseModel]) -> Diagnostics:
+    """A pydantic error of validating `source` as `root` -> diagnostics in the project's words, positioned."""
+    return _clean_errors(exc.errors(), source, root)
 
 
 # --------------------------------------------------------------------------- footnotes
