@@ -380,8 +380,8 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | 
     default: every inspection under inspections/. A report whose outputs were built from its
     files as they are now is not built again (--force builds it anyway). An inspection with
     errors writes nothing and keeps its previous outputs; the others are still built, and the
-    exit code is 1. A build of several inspections (or of a folder of them) also writes
-    OUT/index.html, OUT/ratings.csv and OUT/ratings.json for all of them. A final report's first
+    exit code is 1. A build of a folder of inspections also writes OUT/index.html, OUT/ratings.csv
+    and OUT/ratings.json for all of them; inspections named one by one join those files. A final report's first
     build records its ratings in ratings.lock beside its inspection.yaml; a later build whose
     ratings differ is an error until they are accepted with --accept-ratings.
     """
@@ -392,7 +392,7 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | 
     formats = FORMATS if output_format == "all" else (output_format,)
     paths = _default_paths(paths)
     found = _inspection_paths(paths)
-    corpus = len(found) > 1 or any(_is_folder_of_inspections(raw) for raw in paths)
+    corpus = any(_is_folder_of_inspections(raw) for raw in paths)
     terminal = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
     notes_said: set[str] = set()
     with Progress(len(found), echo, terminal) as progress:

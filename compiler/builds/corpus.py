@@ -62,7 +62,8 @@ def build_corpus(
     corpus: bool = False, rules_file: str | None = None, accept_ratings: bool = False,
     on_result: Callable[[BuildResult, float], None] | None = None, on_wait: Callable[[], None] | None = None,
 ) -> CorpusBuild:
-    """Build each inspection into `out_dir`; with `corpus`, these reports are the corpus."""
+    """Build each inspection into `out_dir`; with `corpus` (a folder's build) these reports are the corpus,
+    otherwise they join the corpus the output folder already has."""
     started = time.perf_counter()
     paths = list(dict.fromkeys(inspection_folder(p) for p in paths))
     check_slugs(paths)
@@ -109,10 +110,10 @@ def _size(folder: Path) -> int:
 def _update_corpus(out_dir: Path, members: list[str] | None, built: set[str], toolchain: str) -> str | None:
     """Write the corpus files again when what they describe has changed."""
     previous = sets.current_corpus(out_dir)
-    if members is None:  # not a corpus build: refresh the corpus these reports belong to, if any
-        if previous is None or not built & set(previous.get("members", [])):
-            return None
-        members = list(previous["members"])
+    if members is None:  # reports named one by one: they join the corpus already there
+        if previous is None and len(built) < 2:
+            return None  # one report alone is no corpus
+        members = sorted(set(previous.get("members", []) if previous else ()) | built)
     summaries = []
     for slug in members:
         set_dir = sets.current_set(out_dir, slug)
