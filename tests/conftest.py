@@ -7,15 +7,16 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
+from helpers import EXAMPLE_PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
 def corpus_build(tmp_path_factory) -> Path:
-    """Every inspection under inspections/ built as `inspection build` builds them (HTML, PDF and
-    ratings.json in <out>/<slug>/, and whatever else a build of the whole folder writes)."""
+    """The example inspections built as `inspection build` builds them (HTML, PDF and ratings.json
+    in <out>/<slug>/, and the corpus files a build of several writes)."""
     out = tmp_path_factory.mktemp("corpus")
-    result = CliRunner().invoke(main, ["build", str(ROOT / "inspections"), "--out", str(out)])
+    result = CliRunner().invoke(main, ["build", *map(str, EXAMPLE_PATHS), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out

@@ -1,5 +1,5 @@
 """Helpers shared by the tests: lines in files, edited copies of the minimal fixture, and reading
-a built PDF's bookmarks and contents page back."""
+a built PDF's bookmarks and contents page back; the example inspections by name."""
 from __future__ import annotations
 
 import re
@@ -7,6 +7,21 @@ import shutil
 from pathlib import Path
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+ROOT = Path(__file__).resolve().parent.parent
+# The example inspections the tests know. An author's own reports may sit beside them in
+# inspections/ (the README's first step puts one there): the tests never count those.
+EXAMPLE_SLUGS = ("blaenau-gwent-caerphilly-2022", "ceredigion-2024", "merton-2021", "powys-2013", "western-bay-2019")
+EXAMPLE_PATHS = tuple(ROOT / "inspections" / slug for slug in EXAMPLE_SLUGS)
+
+
+def examples_checkout(tmp_path: Path) -> Path:
+    """A folder whose inspections/ holds the examples only (linked, so locks land beside the real
+    sources): a command's default of every inspection under inspections/, whatever else is there."""
+    folder = tmp_path / "checkout"
+    (folder / "inspections").mkdir(parents=True)
+    for path in EXAMPLE_PATHS:
+        (folder / "inspections" / path.name).symlink_to(path, target_is_directory=True)
+    return folder
 
 
 def line_of(path: Path, needle: str) -> int:

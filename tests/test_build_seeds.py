@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from compiler.rating.compile import compile_inspection
 from compiler.render.view import build_view
-from helpers import contents_number, pdf_outline
+from helpers import EXAMPLE_SLUGS, contents_number, pdf_outline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ SEED_ORDER = {
 }
 
 
-SEEDS = sorted(p.name for p in (ROOT / "inspections").iterdir() if (p / "inspection.yaml").is_file())
+SEEDS = EXAMPLE_SLUGS
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from compiler.builds.workers import Task, run_tasks
 from compiler.cli import main
 from compiler.rating.ratings_rows import COLUMNS
 from compiler.render.corpus import CORPUS_FILES
+from helpers import EXAMPLE_SLUGS, examples_checkout
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
@@ -246,9 +247,10 @@ def test_two_builds_into_one_folder_at_once_leave_consistent_sets(tmp_path):
 
 def test_the_corpus_files_list_every_inspection(tmp_path):
     out = tmp_path / "out"
-    run = _build("--out", str(out), "--format", "html")
+    checkout = examples_checkout(tmp_path)
+    run = _build("--out", str(out), "--format", "html", cwd=checkout)  # default: every inspection under inspections/
     assert run.returncode == 0, run.stdout + run.stderr
-    slugs = sorted(p.name for p in (ROOT / "inspections").iterdir() if (p / "inspection.yaml").exists())
+    slugs = list(EXAMPLE_SLUGS)
     assert "corpus files ->" in run.stdout
     rows = list(csv.DictReader(io.StringIO((out / "ratings.csv").read_text(encoding="utf-8"))))
     assert tuple(rows[0]) == COLUMNS
@@ -360,3 +362,24 @@ def test_outputs_of_a_build_before_sets_are_replaced_whole(tmp_path):
     (other / "notes.txt").write_text("mine")
     with pytest.raises(sets.InTheWay):
         sets.check_place(out, "beta")
+
+
+def _listed(out: Path) -> set[str]:
+    return {row["slug"] for row in csv.DictReader(io.StringIO((out / "ratings.csv").read_text()))}
+
+
+def test_inspections_named_one_by_one_join_the_corpus_and_a_folder_build_defines_it(tmp_path):
+    src, out = _corpus(tmp_path / "src", ("alpha", "bravo", "charlie", "delta")), tmp_path / "out"
+    runner = CliRunner()
+    named = [str(src / "alpha"), str(src / "bravo"), str(src / "alpha")]
+    assert runner.invoke(main, ["build", "--format", "html", "--out", str(out), *named]).exit_code == 0
+    assert _listed(out) == {"alpha", "bravo"}  # two named into a folder without a corpus start one
+    shutil.rmtree(src / "delta")
+    assert runner.invoke(main, ["build", "--format", "html", "--out", str(out), str(src)]).exit_code == 0
+    assert _listed(out) == {"alpha", "bravo", "charlie"}
+    shutil.copytree(MINIMAL, src / "delta")
+    for group in ([src / "alpha", src / "bravo"], [src / "delta"]):
+        result = runner.invoke(main, ["build", "--format", "html", "--out", str(out), *map(str, group)])
+        assert result.exit_code == 0, result.output
+        assert _listed(out) >= {"alpha", "bravo", "charlie"}  # a named build never drops a report
+    assert _listed(out) == {"alpha", "bravo", "charlie", "delta"}

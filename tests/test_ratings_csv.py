@@ -19,6 +19,7 @@ from compiler.rating.rules_schema import RULES_SCHEMA_ID, rules_schema
 from compiler.rating.ruleset import RULES_DIR, RuleSet, framework_ids, load_ruleset
 from compiler.sources.diagnostics import Diagnostics
 from compiler.sources.yaml_source import load_yaml
+from helpers import EXAMPLE_PATHS, EXAMPLE_SLUGS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "inspections"
@@ -35,7 +36,7 @@ def _rows(text: str) -> list[dict]:
 
 
 def test_rate_csv_has_a_row_per_inspection_and_standard_or_theme(run):
-    result = run("rate", "--csv", EXAMPLES)
+    result = run("rate", "--csv", *EXAMPLE_PATHS)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == ",".join(COLUMNS) == (
         "slug,service,published,framework,rules_version,rules_sha256,domain,standard,rating,computed,discretion,"
@@ -44,7 +45,7 @@ def test_rate_csv_has_a_row_per_inspection_and_standard_or_theme(run):
     by_slug = {}
     for row in rows:
         by_slug.setdefault(row["slug"], []).append(row)
-    assert sorted(by_slug) == sorted(p.parent.name for p in EXAMPLES.glob("*/inspection.yaml"))
+    assert sorted(by_slug) == list(EXAMPLE_SLUGS)
     bgc = {r["standard"]: r for r in by_slug["blaenau-gwent-caerphilly-2022"]}
     assert len(bgc) == 12
     assert {k: bgc["2.2"][k] for k in ("domain", "rating", "computed", "discretion", "points", "score", "max_score",

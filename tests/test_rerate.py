@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from compiler.cli import main
 from compiler.rating.ruleset import RULES_DIR
-from helpers import line_of, minimal_copy
+from helpers import EXAMPLE_SLUGS, examples_checkout, line_of, minimal_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "inspections"
@@ -48,7 +48,8 @@ def raised_outstanding(tmp_path: Path) -> Path:
 
 
 def test_raising_the_outstanding_band_moves_2_4_of_blaenau_gwent_and_fails_on_no_example(run, tmp_path):
-    result = run("rerate", "--rules", raised_outstanding(tmp_path))  # default: every inspection under inspections/
+    result = run("rerate", "--rules", raised_outstanding(tmp_path),  # default: every inspection under inspections/
+                 cwd=examples_checkout(tmp_path))
     assert result.exit_code == 0, result.output
     text = result.stdout
     block = text.split("blaenau-gwent-caerphilly-2022 (")[1].split("\nceredigion-2024")[0]
@@ -66,7 +67,7 @@ def test_raising_the_outstanding_band_moves_2_4_of_blaenau_gwent_and_fails_on_no
 
 
 def test_the_same_in_csv(run, tmp_path):
-    result = run("rerate", "--rules", raised_outstanding(tmp_path), "--csv")
+    result = run("rerate", "--rules", raised_outstanding(tmp_path), "--csv", cwd=examples_checkout(tmp_path))
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     bgc = [r for r in rows if r["slug"] == "blaenau-gwent-caerphilly-2022"]
@@ -83,7 +84,7 @@ def test_the_same_in_json(run, tmp_path):
     import hashlib
 
     rules = raised_outstanding(tmp_path)
-    result = run("rerate", "--rules", rules, "--json")
+    result = run("rerate", "--rules", rules, "--json", cwd=examples_checkout(tmp_path))
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["rules"]["sha256"] == hashlib.sha256(rules.read_bytes()).hexdigest()
@@ -210,9 +211,10 @@ def test_rules_option_takes_an_id_or_a_file_and_refuses_anything_else(run):
 
 
 def test_rate_build_and_rerate_agree_on_every_example(run, tmp_path):
-    rated = json.loads(run("rate", "--json", EXAMPLES).stdout)
-    assert [d["slug"] for d in rated] == sorted(p.parent.name for p in EXAMPLES.glob("*/inspection.yaml"))
-    built = run("build", "--format", "html", "--out", tmp_path / "out")
+    checkout = examples_checkout(tmp_path)
+    rated = json.loads(run("rate", "--json", checkout / "inspections").stdout)
+    assert [d["slug"] for d in rated] == list(EXAMPLE_SLUGS)
+    built = run("build", "--format", "html", "--out", tmp_path / "out", cwd=checkout)
     assert built.exit_code == 0, built.output
     for document in rated:
         slug = document["slug"]
@@ -255,7 +257,7 @@ def test_every_example_carries_the_lock_of_the_ratings_it_was_published_with():
     from compiler.rating.compile import compile_inspection
     from compiler.rating.lock import lock_text
 
-    for entry in sorted(EXAMPLES.glob("*/inspection.yaml")):
+    for entry in (EXAMPLES / slug / "inspection.yaml" for slug in EXAMPLE_SLUGS):
         compiled = compile_inspection(entry.parent)
         assert compiled.rated is not None and compiled.lock_update == {}, entry.parent.name
         recorded = json.loads((entry.parent / "ratings.lock").read_text(encoding="utf-8"))

@@ -15,6 +15,7 @@ from compiler.rating.ruleset import framework_ids, load_ruleset
 from compiler.authoring.scaffold import SOURCE_NAME, scaffold_files
 from compiler.sources.schema import SCHEMA_ID, inspection_schema
 from compiler.sources.yaml_source import load_yaml
+from helpers import EXAMPLE_PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,7 @@ def test_schema_rejects_what_the_model_rejects(tmp_path):
 def test_every_inspection_the_model_accepts_satisfies_the_schema():
     validator = _validator()
     checked = 0
-    for path in sorted((ROOT / "inspections").glob("*/inspection.yaml")):
+    for path in (folder / "inspection.yaml" for folder in EXAMPLE_PATHS):
         diagnostics = Diagnostics()
         source = load_yaml(path, diagnostics)
         if source is None:

@@ -94,10 +94,7 @@ class PreviewBuilds:
                         time.perf_counter() - started)
 
     def _publish(self, snapshot: Snapshot) -> None:
-        with self._changed:
-            self._epoch = snapshot.epoch
-            self.snapshot = snapshot
-            self._changed.notify_all()
+        """Tell the terminal, then the browsers: whoever sees the new epoch finds its lines logged."""
         errors, warnings = len(snapshot.diagnostics.errors), len(snapshot.diagnostics.warnings)
         state = "built" if snapshot.ok else "build failed"
         self.log(f"[{snapshot.epoch}] {state} in {snapshot.seconds * 1000:.0f} ms "
@@ -107,6 +104,10 @@ class PreviewBuilds:
         current = {_said(d) for d in snapshot.diagnostics.warnings}
         # A failed build may stop before the checks that warn: what was said stays said until the fix.
         self._warnings_said = current if snapshot.ok else self._warnings_said | current
+        with self._changed:
+            self._epoch = snapshot.epoch
+            self.snapshot = snapshot
+            self._changed.notify_all()
 
     def _log_some(self, diagnostics: list[Diagnostic], what: str) -> None:
         ordered = sorted(diagnostics, key=lambda d: (d.span.path, d.span.line, d.span.column))
