@@ -74,6 +74,10 @@ class InspectionGroup(click.Group):
             ctx.exit(EXIT_INVALID)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # `inspection rate ... | head`: the reader has what it wanted
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+            ctx.exit(0)
         except Exception as exc:  # an internal bug: never a raw traceback unless asked for
             if os.environ.get("INSPECTION_DEBUG") == "1":
                 raise
@@ -180,7 +184,7 @@ def main() -> None:
     """
 
 
-@main.command()
+@main.command(short_help="List the rating frameworks and their rules.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Also each framework's version, fingerprint and the assumptions its rules make.")
 def frameworks(verbose: bool) -> None:
@@ -203,7 +207,7 @@ def frameworks(verbose: bool) -> None:
                 echo(f"{' ' * width}  - {assumption.id}: {assumption.text}")
 
 
-@main.command()
+@main.command(short_help="Check sources; list every problem.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option(
@@ -242,7 +246,7 @@ def validate(paths: tuple[str, ...], strict: bool, output_format: str) -> None:
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
-@main.command()
+@main.command(short_help="Rate inspections; print their ratings.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the ratings as JSON (one document; a list of them for several inspections).")
@@ -289,7 +293,7 @@ def rate(paths: tuple[str, ...], as_json: bool, as_csv: bool, rules_ref: str | N
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
-@main.command()
+@main.command(short_help="Rate under other rules; show what moves.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--rules", "rules_ref", required=True, metavar="FILE|ID", callback=_rules_option,
               help="The rules to rate under: a rules file or a framework id.")
@@ -360,7 +364,7 @@ def _build_line(result, seconds: float, out_dir: str) -> str:
     return f"{click.style('built', fg='green')} {result.slug}: {names} -> {where} ({seconds:.1f} s, {counts})"
 
 
-@main.command()
+@main.command(short_help="Build HTML, PDF and ratings.json.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @click.option("--out", "out_dir", default="build", show_default=True, type=click.Path(file_okay=False),
               callback=_not_empty, help="Output folder; each inspection goes to OUT/<slug>/.")
@@ -428,7 +432,7 @@ def build(paths: tuple[str, ...], out_dir: str, output_format: str, jobs: int | 
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
-@main.command()
+@main.command(short_help="Start a new inspection from a template.")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--framework", "framework_id", required=True, metavar="ID",
               help="Rating framework of the report (see `inspection frameworks`).")
@@ -460,7 +464,7 @@ def new(directory: str, framework_id: str) -> None:
     echo(f"Next: inspection serve {directory}")
 
 
-@main.command()
+@main.command(short_help="Preview one inspection as you edit it.")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port on 127.0.0.1 (0 picks a free one).")
@@ -481,7 +485,7 @@ def serve(path: str, port: int, open_browser: bool) -> None:
     server.run(open_browser=open_browser)
 
 
-@main.command()
+@main.command(short_help="Print the JSON Schema of the sources.")
 @click.option("--out", type=click.Path(dir_okay=False), metavar="FILE", callback=_not_empty,
               help="Write the schema to FILE instead of printing it.")
 @click.option("--rules", "for_rules", is_flag=True, help="The schema of a rules file instead (see docs/rules.md).")
@@ -502,6 +506,8 @@ def schema(out: str | None, for_rules: bool) -> None:
         return
     from .builds.output import write_atomic
 
+    if not Path(out).parent.exists():  # a file in the way is the writer's to explain
+        raise click.BadParameter(f"the folder of '{out}' does not exist; nothing was written", param_hint="'--out'")
     try:
         write_atomic(out, text)
     except OSError as exc:

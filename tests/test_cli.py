@@ -279,3 +279,33 @@ def test_new_under_a_file_is_a_usage_error_and_writes_nothing(run, tmp_path):
     assert result.exit_code == 2, result.output
     assert "nothing was written" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+@pytest.mark.parametrize("args", [["frameworks", "--verbose"], ["schema"]])
+def test_a_reader_that_stops_early_is_no_internal_error(args):
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # `| head -1` gone before the first line is written
+    try:
+        run = subprocess.run([sys.executable, "-m", "compiler", *args], stdout=write_end, stderr=subprocess.PIPE,
+                             text=True, timeout=60)
+    finally:
+        os.close(write_end)
+    assert (run.returncode, run.stderr) == (0, "")
+
+
+def test_every_command_has_a_whole_summary_in_the_help():
+    listing = CliRunner().invoke(main, ["--help"]).output.split("Commands:")[1]
+    lines = [line.strip() for line in listing.strip().splitlines()]
+    assert len(lines) == len(main.commands)
+    assert all(not line.endswith("...") for line in lines), lines
+
+
+def test_schema_out_into_a_folder_that_does_not_exist_is_refused(tmp_path):
+    target = tmp_path / "missing" / "schema.json"
+    result = CliRunner().invoke(main, ["schema", "--out", str(target)])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not target.parent.exists()
