@@ -323,8 +323,12 @@ def test_the_index_is_accessible_and_never_says_a_rating_by_colour_alone(tmp_pat
     assert all(text for _, text in rated)  # words in every coloured cell
     assert 'href="x/x.pdf"' in page and 'href="x/x.html"' in page
     colours = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6})", page))
+    # The report's colours: dark text on the two light fills, white on the others.
+    assert re.search(r"\.rating-good, \.rating-requires-improvement \{ color: var\(--on-light-fill\); \}", page)
     for name in ("outstanding", "good", "requires-improvement", "inadequate", "not-rated"):
-        assert _contrast(colours[name], "#ffffff") >= 4.5, name
+        text = colours["on-light-fill" if name in ("good", "requires-improvement") else "on-dark-fill"]
+        assert _contrast(colours[name], text) >= 4.5, name
+    assert "td.rating.rating-outstanding::after" in page  # the star the reports draw after Outstanding
     for name in ("ink", "muted", "accent"):
         assert _contrast(colours[name], "#ffffff") >= 4.5, name
     assert 'name="viewport"' in page

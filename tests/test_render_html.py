@@ -788,7 +788,7 @@ def test_rating_fills_and_stars_have_text_contrast_in_html_and_pdf():
     from compiler.render.resources import TEMPLATES_DIR
 
     css = (TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
-    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6});", css))
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6});", (TEMPLATES_DIR / "ratings.css").read_text()))
     light = {"good", "requires-improvement"}
     for rating in ("outstanding", "good", "requires-improvement", "inadequate", "not-rated"):
         text = colours["on-light-fill" if rating in light else "on-dark-fill"]
