@@ -150,7 +150,7 @@ def test_cli_build_with_a_file_in_the_way_fails_with_a_diagnostic_not_a_crash(tm
     run = CliRunner().invoke(main, ["build", str(ROOT / "inspections" / "powys-2013"), "--out", str(out),
                                     "--format", "html"], env={"NO_COLOR": "1"})
     assert run.exit_code == 1, run.output
-    assert re.search(r"powys-2013:1:1: error: cannot write the outputs here \(a file is in the way\)", run.output)
+    assert re.search(r"powys-2013:1:1: error: cannot write the outputs into this folder: a file is in the way; nothing was written", run.output)
     assert "failed powys-2013: nothing written" in run.output
     assert sorted(p.name for p in out.iterdir()) == [".lock", "powys-2013"]  # the build lock stays
 

@@ -128,5 +128,6 @@ def _unwritable(result: BuildResult, exc: OSError, target: Path) -> None:
     where = Path(exc.filename) if exc.filename else target
     reason = exc.strerror or str(exc)
     result.diagnostics.error("output-unwritable",
-                             f"cannot write the outputs here ({reason}); the previous outputs are as they were",
+                             f"cannot write the outputs into this folder: {reason}; nothing was written and any earlier outputs "
+                             "are kept",
                              Span(str(where)))

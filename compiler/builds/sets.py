@@ -114,7 +114,7 @@ def check_place(out_dir: Path | str, name: str) -> None:
     others = sorted(p.name for p in place.iterdir()
                     if p.name not in known and not (p.name.startswith(".") and p.name.endswith(".tmp")))
     if others:
-        raise InTheWay(errno.ENOTEMPTY, f"a folder with other files is in the way ({', '.join(others[:3])})",
+        raise InTheWay(errno.ENOTEMPTY, f"it holds other files ({', '.join(others[:3])})",
                        str(place))
 
 

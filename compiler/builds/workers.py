@@ -123,7 +123,7 @@ def _death(exitcode: int | None) -> str:
 
 def _failed(task: Task, message: str):
     diagnostics = Diagnostics()
-    diagnostics.error("build-crashed", f"{message}; the previous outputs are as they were",
+    diagnostics.error("build-crashed", f"{message}; nothing was written and any earlier outputs are kept",
                       Span(str(inspection_entry(task.path))), "this is a bug in the compiler: please report it")
     return BuildResult(inspection_slug(task.path), [], diagnostics)
 
