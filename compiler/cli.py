@@ -75,8 +75,9 @@ class InspectionGroup(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except BrokenPipeError:  # `inspection rate ... | head`: the reader has what it wanted
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+            from .builds.output import discard_stdout
+
+            discard_stdout()
             ctx.exit(0)
         except Exception as exc:  # an internal bug: never a raw traceback unless asked for
             if os.environ.get("INSPECTION_DEBUG") == "1":
@@ -506,8 +507,6 @@ def schema(out: str | None, for_rules: bool) -> None:
         return
     from .builds.output import write_atomic
 
-    if not Path(out).parent.exists():  # a file in the way is the writer's to explain
-        raise click.BadParameter(f"the folder of '{out}' does not exist; nothing was written", param_hint="'--out'")
     try:
         write_atomic(out, text)
     except OSError as exc:

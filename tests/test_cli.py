@@ -304,8 +304,10 @@ def test_every_command_has_a_whole_summary_in_the_help():
     assert all(not line.endswith("...") for line in lines), lines
 
 
-def test_schema_out_into_a_folder_that_does_not_exist_is_refused(tmp_path):
-    target = tmp_path / "missing" / "schema.json"
+def test_schema_out_under_a_file_is_refused_and_writes_nothing(tmp_path):
+    (tmp_path / "taken").write_text("not a folder")
+    target = tmp_path / "taken" / "editor" / "schema.json"
     result = CliRunner().invoke(main, ["schema", "--out", str(target)])
-    assert result.exit_code == 2 and "does not exist" in result.output
-    assert not target.parent.exists()
+    assert result.exit_code == 2, result.output
+    assert "a file is in the way" in result.output and "nothing was written" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]

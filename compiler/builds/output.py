@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Mapping
@@ -87,6 +88,17 @@ def _stage(target: Path, data: bytes | str) -> str:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return tmp_name
+
+
+def discard_stdout() -> None:
+    """Point standard output at the null device, so the interpreter's last flush cannot fail.
+
+    Why: when the reader of a pipe stops early (`inspection rate ... | head`), what is still
+    buffered must go nowhere rather than raise BrokenPipeError again at exit.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def make_scratch_folder(prefix: str) -> Path:
