@@ -3,6 +3,7 @@ and discretion decisions as a record, standards matched by id across generations
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -53,6 +54,8 @@ def test_raising_the_outstanding_band_moves_2_4_of_blaenau_gwent_and_fails_on_no
     assert result.exit_code == 0, result.output
     text = result.stdout
     block = text.split("blaenau-gwent-caerphilly-2022 (")[1].split("\nceredigion-2024")[0]
+    assert block.splitlines()[0].startswith(
+        "Blaenau Gwent & Caerphilly Youth Offending Service): from standards-2021 version 1.0 (sha256 ")
     assert "  2.4 Reviewing: Outstanding (3 points) -> Good (2 points)\n" in block
     assert "  score: 28/36 -> 27/36\n" in block and "  overall: Good, unchanged" in block
     assert [line.strip() for line in block.splitlines()[1:]] == [
@@ -78,6 +81,10 @@ def test_the_same_in_csv(run, tmp_path):
     assert (bgc[0]["framework"], bgc[0]["rules"], bgc[0]["rules_version"], bgc[0]["published"]) == (
         "standards-2021", "standards-2021", "1.0", "Outstanding")
     assert not [r for r in rows if r["slug"] in ("ceredigion-2024", "powys-2013")]
+    own_sha = hashlib.sha256((RULES_DIR / "standards-2021.yaml").read_bytes()).hexdigest()
+    edited_sha = hashlib.sha256(raised_outstanding(tmp_path).read_bytes()).hexdigest()
+    assert (bgc[0]["rules_before"], bgc[0]["rules_after"]) == (
+        f"standards-2021 version 1.0 (sha256 {own_sha})", f"standards-2021 version 1.0 (sha256 {edited_sha})")
 
 
 def test_the_same_in_json(run, tmp_path):
@@ -95,6 +102,9 @@ def test_the_same_in_json(run, tmp_path):
     assert [(m["id"], m["before"], m["after"]) for m in bgc["moves"]] == [("2.4", "Outstanding", "Good")]
     assert inspections["powys-2013"]["comparable"] is False and "nothing maps" in inspections["powys-2013"]["reason"]
     assert inspections["ceredigion-2024"]["changed"] is False
+    own_sha = hashlib.sha256((RULES_DIR / "standards-2021.yaml").read_bytes()).hexdigest()
+    assert bgc["rules_before"] == {"id": "standards-2021", "version": "1.0", "sha256": own_sha}
+    assert bgc["rules_after"] == {"id": "standards-2021", "version": "1.0", "sha256": document["rules"]["sha256"]}
     assert document["summary"] == {"inspections": 5, "compared": 4, "not_compared": 1, "failed": 0, "changed": 3,
                                    "overall_changed": 0}
 

@@ -54,6 +54,8 @@ class Comparison:
     published_score: Optional[int] = None
     published_max_score: Optional[int] = None
     published_overall: Optional[str] = None
+    rules_before: dict = field(default_factory=dict)  # the inspection's own rules: id, version, sha256
+    rules_after: dict = field(default_factory=dict)  # the other rules: id, version, sha256
 
     @property
     def score_moves(self) -> bool:
@@ -160,7 +162,19 @@ def compare(
 
 
 def _identity(before: RatedInspection, rules) -> dict:
-    return dict(slug=before.slug, service=before.inspection.meta.service, framework=before.rules.id, rules=rules.id)
+    return dict(slug=before.slug, service=before.inspection.meta.service, framework=before.rules.id, rules=rules.id,
+                rules_before=rules_identity(before.rules), rules_after=rules_identity(rules))
+
+
+def rules_identity(rules) -> dict:
+    """Which rules a side is: framework id, version and fingerprint."""
+    return {"id": rules.id, "version": rules.version, "sha256": getattr(rules, "sha256", None)}
+
+
+def rules_label(identity: dict) -> str:
+    """A side's rules in one cell, e.g. 'standards-2021 version 1.0 (sha256 ab12...)'."""
+    sha = f" (sha256 {identity['sha256']})" if identity.get("sha256") else ""
+    return f"{identity.get('id')} version {identity.get('version')}{sha}" if identity else ""
 
 
 def not_compared(before: RatedInspection, rules) -> Comparison:

@@ -5,12 +5,13 @@ import csv
 import io
 from typing import Any, Optional
 
-from .rerate import Comparison, Move, Summary, summarise
+from .rerate import Comparison, Move, Summary, rules_label, summarise
 
 CSV_COLUMNS = [
     "slug", "service", "framework", "rules", "rules_version", "standard", "name", "before", "after",
     "before_points", "after_points", "published", "note", "score_before", "score_after",
     "max_score_before", "max_score_after", "overall_before", "overall_after",
+    "rules_before", "rules_after",
 ]
 
 
@@ -63,7 +64,7 @@ def comparison_lines(comparison: Comparison) -> list[str]:
     if not comparison.changed and not comparison.moves and not comparison.renamed:
         return [f"{head}: unchanged"]
     unit = "point" if comparison.score != (None, None) else "star"
-    lines = [f"{head}:"]
+    lines = [f"{head}: from {rules_label(comparison.rules_before)} to {rules_label(comparison.rules_after)}"]
     lines += [f"  {move_text(comparison, move, unit)}" for move in comparison.moves]
     (score_before, score_after), (max_before, max_after) = comparison.score, comparison.max_score
     if score_before is not None or score_after is not None:
@@ -125,6 +126,8 @@ def _comparison_json(c: Comparison) -> dict[str, Any]:
         "service": c.service,
         "framework": c.framework,
         "rules": c.rules,
+        "rules_before": dict(c.rules_before),
+        "rules_after": dict(c.rules_after),
         "comparable": c.comparable,
         "reason": c.reason,
         "changed": c.changed if c.comparable else False,
@@ -152,6 +155,7 @@ def rerate_csv(comparisons: list[Comparison], rules_version: str) -> str:
                 _cell(m.before_points), _cell(m.after_points), m.published or "", m.note or "",
                 _cell(c.score[0]), _cell(c.score[1]), _cell(c.max_score[0]), _cell(c.max_score[1]),
                 c.overall[0] or "", c.overall[1] or "",
+                rules_label(c.rules_before), rules_label(c.rules_after),
             ])
     return buffer.getvalue()
 
