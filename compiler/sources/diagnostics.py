@@ -2,8 +2,28 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+
+# Every character that does not print or prints as nothing: controls, zero-width and direction
+# characters, separators, soft hyphens, lone surrogates. Messages show them written out, so a
+# message can neither hide one nor act on the terminal that prints it.
+_NOT_PRINTING = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+                           "\u2060-\u2064\u2066-\u2069\u2028\u2029\ufeff\ud800-\udfff]")
+
+
+def escaped(char: str) -> str:
+    """One character that does not print, written out: '\\x1b', '\\n', '<U+200B>'."""
+    code = ord(char)
+    if code < 0x20 or 0x7f <= code <= 0x9f:
+        return {"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(char, f"\\x{code:02x}")
+    return f"<U+{code:04X}>"
+
+
+def printable(text: str) -> str:
+    """`text` with every character that does not print written out."""
+    return _NOT_PRINTING.sub(lambda m: escaped(m.group()), text) if _NOT_PRINTING.search(text) else text
 
 
 class Severity(str, Enum):
@@ -34,8 +54,12 @@ class Diagnostic:
     span: Span
     hints: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
+        object.__setattr__(self, "hints", tuple(printable(hint) for hint in self.hints))
+
     def format(self) -> str:
-        head = f"{self.span.display_path()}:{self.span.line}:{self.span.column}: {self.severity.value}: {self.message}"
+        head = f"{printable(self.span.display_path())}:{self.span.line}:{self.span.column}: {self.severity.value}: {self.message}"
         return "\n".join([head, *(f"  hint: {h}" for h in self.hints)])
 
     def to_json(self) -> dict:
@@ -43,7 +67,7 @@ class Diagnostic:
             "severity": self.severity.value,
             "code": self.code,
             "message": self.message,
-            "path": self.span.display_path(),
+            "path": printable(self.span.display_path()),
             "line": self.span.line,
             "column": self.span.column,
             "hints": list(self.hints),
