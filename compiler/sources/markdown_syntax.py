@@ -123,3 +123,45 @@ def _verified(text: str, starts: list[int], line: int, column: int, within: int,
         return start + column + within
     found = text.find(written, start)
     return found if found >= 0 else start
+
+
+# --------------------------------------------------------------------------- structure checks
+
+_REMOTE = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//|\\\\)")
+_NESTING_MARKS = "*_>-+[~`"
+
+
+def is_remote(src: str) -> bool:
+    """A link or picture address with a scheme or host (`http://`, `//host`): not a file here.
+    `data:` pictures are inside the text, so they are not remote."""
+    return bool(_REMOTE.match(src)) and not src.strip().lower().startswith("data:")
+
+
+@dataclass(frozen=True)
+class Structure:
+    depth: int  # the deepest nesting of quotes, lists and emphasis
+    depth_line: int  # 0-based line of the text where it is reached
+    remote_images: tuple[tuple[str, int], ...]  # (address, 0-based line)
+
+
+def structure(text: str, inline: bool = False, max_depth: int = 0) -> Structure | None:
+    """How deep the Markdown nests and the remote pictures it shows; None when the text cannot
+    hold either (too few nesting marks for `max_depth`, no picture), without parsing it."""
+    if "![" not in text and sum(text.count(mark) for mark in _NESTING_MARKS) < max_depth:
+        return None
+    md = _parser()
+    tokens = md.parseInline(text, {}) if inline else md.parse(text, {})
+    depth, depth_line, images = 0, 0, []
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        if token.level > depth:
+            depth, depth_line = token.level, line
+        stack = [(child, 0) for child in token.children or []]
+        while stack:
+            child, extra = stack.pop()
+            if token.level + child.level + extra > depth:
+                depth, depth_line = token.level + child.level + extra, line
+            if child.type == "image" and is_remote(str(child.attrGet("src") or "")):
+                images.append((str(child.attrGet("src")), line))
+            stack.extend((grandchild, extra + child.level + 1) for grandchild in child.children or [])
+    return Structure(depth, depth_line, tuple(images))

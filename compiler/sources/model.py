@@ -18,6 +18,8 @@ from pydantic import (AllowInfNan, BaseModel, ConfigDict, Discriminator, Field, 
 from pydantic import Strict as StrictType
 from pydantic.json_schema import SkipJsonSchema
 
+from .limits import MAX_NAME_LENGTH
+
 
 class Strict(BaseModel):
     """Base for source types: frozen, unknown keys forbidden."""
@@ -231,16 +233,16 @@ class BackPageLine(Strict):
 
 
 class Meta(Strict):
-    service: str = Field(description="Full name of the inspected service, as in the ratings table.")
-    short_name: Optional[str] = Field(None, description="Abbreviation used in the text, e.g. 'YOS'.")
-    area: str = Field(description="Area name as printed on the cover, e.g. 'Blaenau Gwent & Caerphilly'.")
+    service: str = Field(max_length=MAX_NAME_LENGTH, description="Full name of the inspected service, as in the ratings table.")
+    short_name: Optional[str] = Field(None, max_length=MAX_NAME_LENGTH, description="Abbreviation used in the text, e.g. 'YOS'.")
+    area: str = Field(max_length=MAX_NAME_LENGTH, description="Area name as printed on the cover, e.g. 'Blaenau Gwent & Caerphilly'.")
     title: str = Field(
-        "An inspection of youth justice services in", description="Cover line printed above the area name."
+        "An inspection of youth justice services in", max_length=MAX_NAME_LENGTH, description="Cover line printed above the area name."
     )
     report_title: Optional[str] = Field(
-        None, description="Full title if the report has its own (e.g. the FJI title); else built from title + area."
+        None, max_length=MAX_NAME_LENGTH, description="Full title if the report has its own (e.g. the FJI title); else built from title + area."
     )
-    inspectorate: str = Field("HM Inspectorate of Probation", description="Inspectorate named on the cover.")
+    inspectorate: str = Field("HM Inspectorate of Probation", max_length=MAX_NAME_LENGTH, description="Inspectorate named on the cover.")
     published: MonthOrPlaceholder = Field(description="Month of publication (YYYY-MM).")
     fieldwork: Fieldwork = Field(description="Fieldwork dates.")
     lead_inspector: Optional[Person] = Field(

@@ -9,8 +9,10 @@ from typing import Annotated, Any, Iterator, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag, ValidationError
 
+from .characters import scan_data, scan_text_file
 from .diagnostics import Diagnostics, Span
-from .markdown_syntax import Citation, citations
+from .limits import MAX_INSPECTION_BYTES, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_DEPTH, size_text
+from .markdown_syntax import Citation, citations, structure
 from .model import Inspection, MarkdownText
 from .paths import inspection_entry
 from .placeholders import check_placeholders
@@ -29,15 +31,18 @@ def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, l
     if not isinstance(source.data, dict):
         diagnostics.error("not-a-mapping", "an inspection must be a mapping of keys to values", source.span(()))
         return None, diagnostics, [source]
+    scan_data(source.data, source.positions, str(entry), diagnostics)
     markdown_files: dict[Path, SourceFile] = {}
     data = _resolve_files(source.data, (), source, entry.parent, markdown_files, diagnostics)
     files = [source, *markdown_files.values()]
+    _check_total_size(files, diagnostics)
     try:
         inspection = Inspection.model_validate(data)
     except ValidationError as exc:
         diagnostics.extend(_clean_errors(exc.errors(), source))
         inspection = None
     _check_footnotes(data, source, markdown_files, diagnostics)
+    _check_markdown_structure(data, source, markdown_files, diagnostics)
     if inspection is not None:
         check_placeholders(inspection.status, files, diagnostics)
     if diagnostics.has_errors():
@@ -111,6 +116,15 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
         diagnostics.error("file-missing", f"'{name}' is not a file", span)
         return None
     try:
+        size = path.stat().st_size
+        if size > MAX_MARKDOWN_BYTES:
+            diagnostics.error(
+                "file-too-large",
+                f"'{name}' is {size_text(size)}; a Markdown file may be at most {size_text(MAX_MARKDOWN_BYTES)}",
+                span,
+                "split it into several files, each named by its own `- file:` block",
+            )
+            return None
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark would hide a first heading
     except UnicodeDecodeError as exc:
         diagnostics.error("file-encoding", f"'{name}' is not UTF-8 text ({exc.reason})", span)
@@ -118,7 +132,20 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     except OSError as exc:
         diagnostics.error("file-unreadable", f"cannot read '{name}' ({exc.strerror})", span)
         return None
-    return SourceFile(path, text, {(): Span(str(path), 1, 1)}, text=text)
+    markdown = SourceFile(path, text, {(): Span(str(path), 1, 1)}, text=text)
+    scan_text_file(text, markdown.span_at, diagnostics)
+    return markdown
+
+
+def _check_total_size(files: list[SourceFile], diagnostics: Diagnostics) -> None:
+    total = sum(len(f.text) for f in files)  # characters: at most the bytes
+    if total > MAX_INSPECTION_BYTES:
+        diagnostics.error(
+            "inspection-too-large",
+            f"the inspection's files hold {size_text(total)} of text; an inspection may hold at most "
+            f"{size_text(MAX_INSPECTION_BYTES)}",
+            Span(str(files[0].path)),
+        )
 
 
 # --------------------------------------------------------------------------- pydantic errors
@@ -318,6 +345,13 @@ def _to_diagnostic(error: dict, trace: _Trace, source: SourceFile, diagnostics: 
         diagnostics.error(
             "invalid-value", f"{key} must be {word} {bound} (got {_describe_value(value)})", source.span(loc)
         )
+    elif kind == "string_too_long":
+        diagnostics.error(
+            "invalid-value",
+            f"{key} may be at most {ctx.get('max_length')} characters (it has {len(value):,})",
+            source.span(loc),
+            "shorten it: it is a name, printed large on the cover",
+        )
     elif kind == "too_short":
         diagnostics.error(
             "invalid-value", f"'{key}' needs at least {ctx.get('min_length', 1)} item(s)", source.span(loc)
@@ -490,3 +524,44 @@ def _check_footnotes(
             diagnostics.warning(
                 "footnote-unused", f"footnote '{key}' is never cited", source.key_span(("footnotes", key))
             )
+
+
+# --------------------------------------------------------------------------- Markdown structure
+
+
+def _check_markdown_structure(
+    data: dict, source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
+) -> None:
+    """Markdown nested deeper than MAX_MARKDOWN_DEPTH, and pictures from other websites, are errors
+    at the line they are written on."""
+    def check(text: str, inline: bool, span_of_line) -> None:
+        found = structure(text, inline, MAX_MARKDOWN_DEPTH)
+        if found is None:
+            return
+        if found.depth > MAX_MARKDOWN_DEPTH:
+            diagnostics.error(
+                "markdown-too-deep",
+                f"the Markdown nests {found.depth} levels deep (quotes, lists and emphasis inside one "
+                f"another); the limit is {MAX_MARKDOWN_DEPTH}",
+                span_of_line(found.depth_line),
+                "flatten the lists or quotes, and check for a run of '*', '_' or '>' pasted by mistake",
+            )
+        for address, line in found.remote_images:
+            diagnostics.error(
+                "markdown-remote-image",
+                f"the picture '{address}' is on another website: a report never loads anything from "
+                "the internet, so its readers' browsers would fetch it and the PDF would leave it out",
+                span_of_line(line),
+                "remove the picture, or say in words what it shows",
+            )
+
+    for loc, text, markdown in _texts(data, Inspection, ()):
+        if markdown is not None:
+            start = text_span(source, loc)
+            block = (*loc, "<text>") in source.positions
+            check(text, markdown.inline,
+                  lambda line, start=start, block=block: Span(start.path, start.line + line, 1) if block and line
+                  else start)
+    for markdown_file in markdown_files.values():
+        path = str(markdown_file.path)
+        check(markdown_file.data, False, lambda line, path=path: Span(path, line + 1, 1))

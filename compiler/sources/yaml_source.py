@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostics, Span
+from .limits import MAX_SOURCE_BYTES, size_text
 from .yaml_slips import Slip, explain_anchor, explain_error, explain_tag, items_read_as_keys
 
 Loc = tuple[Any, ...]
@@ -152,6 +153,9 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
     path = Path(path)
     if text is None:
         try:
+            if path.stat().st_size > MAX_SOURCE_BYTES:
+                _too_large(path, path.stat().st_size, diagnostics)
+                return None
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             diagnostics.error("file-missing", f"file not found: {path}", Span(str(path)))
@@ -162,6 +166,9 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
         except OSError as exc:
             diagnostics.error("file-unreadable", f"cannot read file ({exc.strerror})", Span(str(path)))
             return None
+    if len(text) > MAX_SOURCE_BYTES:  # characters: at most the bytes
+        _too_large(path, len(text.encode("utf-8", "surrogatepass")), diagnostics)
+        return None
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL or BEL
@@ -216,13 +223,31 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
     return source
 
 
+def _too_large(path: Path, size: int, diagnostics: Diagnostics) -> None:
+    diagnostics.error(
+        "file-too-large",
+        f"the file is {size_text(size)}; a YAML source may be at most {size_text(MAX_SOURCE_BYTES)}",
+        Span(str(path)),
+        "move long narrative into Markdown files under narrative/, each named by a `- file:` block",
+    )
+
+
 def _report_slip(path: Path, slip: Slip, diagnostics: Diagnostics, code: str = "yaml-syntax") -> None:
     diagnostics.error(code, slip.message, Span(str(path), slip.line, slip.column), *slip.hints)
+
+
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def _build(node: yaml.Node, loc: Loc, source: SourceFile, loader: _Loader, diagnostics: Diagnostics) -> Any:
     span = _span(source.path, node.start_mark)
     source.positions[loc] = span
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+        kind = "mapping" if isinstance(node, yaml.MappingNode) else "list"
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        diagnostics.error("yaml-tag", f"unsupported YAML tag {tag} on a {kind}", span,
+                          "delete the tag (the word starting with '!'): inspection sources use no tags")
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
