@@ -307,8 +307,8 @@ def test_placed_sections_follow_their_standard_and_respect_in_contents(page):
     ) < h3s.index("Diversity") < h3s.index("2.1. Assessment")
     contents = [a for tag, a in page.elements if tag == "a" and a.get("href", "").startswith("#sec-")]
     targets = [a["href"] for a in contents]
-    assert "#sec-placed-1-diversity" in targets
-    assert "#sec-placed-1-involvement" not in targets
+    assert any(t.startswith("#sec-placed-1-") and t.endswith("-diversity") for t in targets)
+    assert not any(t.endswith("-involvement") for t in targets)
 
 
 def test_contents_links_resolve_to_ids(page):

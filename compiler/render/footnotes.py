@@ -18,7 +18,10 @@ from .view_types import Media
 SECTION_END = "<!--footnotes-->"
 _GENERATED = "@gen:"
 # The word a print citation follows directly ('safe?' in 'safe?<sup ...>'), never part of a tag.
+# Searched in the text's last _WORD_TAIL characters only: the search is quadratic in a word's
+# length, and a longer 'word' (a pasted run) keeps just its end beside the call.
 _LAST_WORD = re.compile(r"[^\s<>]+$")
+_WORD_TAIL = 256
 
 
 def generated_citation(kind: str, subject: str) -> str:
@@ -102,7 +105,7 @@ def number_footnotes(document: str, rated: RatedInspection, media: Media) -> str
             out.append(f'<sup class="fnref" id="fnref-{n}"><a href="#fn-{n}" aria-describedby="fn-{n}">{n}</a></sup>')
         else:
             # The call stays on the line of the word it follows (class fn-keep: no break between them).
-            word = _LAST_WORD.search(out[-1])
+            word = _LAST_WORD.search(out[-1], max(0, len(out[-1]) - _WORD_TAIL))
             if word:
                 out[-1] = out[-1][:word.start()]
             kept = word.group(0) if word else ""

@@ -44,5 +44,7 @@ def month_year(value: str | dt.date) -> str:
 
 def anchor(*parts: str) -> str:
     """A stable element id; ids built from user text are prefixed so they never clash with ours."""
-    slug = "-".join(re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts)
+    slugs = (re.sub(r"[^a-z0-9]+", "-", str(p).lower()).strip("-") for p in parts)
+    slug = "-".join(s for s in slugs if s)  # a title in another script slugs to nothing
     return f"sec-{slug}"
+

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ..rating.result import RatedInspection
 from .footnotes import SECTION_END, number_footnotes
 from .formatting import RATING_CLASS, format_percent, number_words
+from .long_words import break_long_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
 from .phrases import phrases
 from .resources import TEMPLATES_DIR
@@ -83,4 +84,4 @@ def render_html(rated: RatedInspection, *, media: Media = "screen") -> str:
     document = template.render(
         r=rated, i=rated.inspection, v=view, media=media, ph=phrases(rated.inspection.meta.language)
     )
-    return number_footnotes(document, rated, media)
+    return break_long_words(number_footnotes(document, rated, media))

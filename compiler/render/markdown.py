@@ -10,7 +10,7 @@ import html
 import re
 from functools import lru_cache
 
-from ..sources.markdown_syntax import new_parser, without_definitions
+from ..sources.markdown_syntax import is_remote, new_parser, without_definitions
 
 # Placeholders are real markup: user text can never produce them, because raw HTML is off and
 # every template value is escaped.
@@ -33,12 +33,21 @@ def _shifted_heading(self, tokens, idx, options, env) -> str:
     return f"<h{level}>" if token.nesting == 1 else f"</h{level}>\n"
 
 
+def _render_image(self, tokens, idx, options, env) -> str:
+    """A picture from another website is never loaded (validation refuses it): its words stay."""
+    token = tokens[idx]
+    if is_remote(str(token.attrGet("src") or "")):
+        return html.escape(self.renderInlineAsText(token.children or [], options, env), quote=False)
+    return self.image(tokens, idx, options, env)
+
+
 @lru_cache(maxsize=1)
 def _parser():
     md = new_parser()
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("heading_open", _shifted_heading)
     md.add_render_rule("heading_close", _shifted_heading)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -64,7 +73,7 @@ def _captioned_table(match: re.Match) -> str:
     screen reader; the headings are the best name the author gave it.
     """
     headings = [" ".join(_TAG.sub("", cell).split()) for cell in re.findall(r"<th[^>]*>(.*?)</th>", match.group(1), re.S)]
-    name = html.escape(", ".join(h for h in headings if h), quote=False)
+    name = ", ".join(h for h in headings if h)  # already escaped: the cells' HTML without tags
     caption = f'<caption class="visually-hidden">Table: {name}</caption>\n' if name else ""
     return f'<div class="table-wrap"><table class="data">\n{caption}<thead>{match.group(1)}</thead>'
 

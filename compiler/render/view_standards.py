@@ -195,8 +195,10 @@ def domain_views(rated: RatedInspection) -> list[DomainView]:
         )
         standards = [] if not_rated else [_standard_view(s, rated) for s in domain.standards]
         trailing = []
-        for section in domain.sections:
-            placed = PlacedView(anchor("placed", domain.id, section.id or section.title), section)
+        for number, section in enumerate(domain.sections, start=1):
+            # The section's place keeps its id unique (two ids or titles may slug alike: 'Dup!'
+            # and 'dup', or titles in Greek script); its slug keeps it readable.
+            placed = PlacedView(anchor("placed", domain.id, str(number), section.id or section.title), section)
             target = next((s for s in standards if s.source.id == section.after), None)
             (target.placed_after if target else trailing).append(placed)
         views.append(DomainView(
