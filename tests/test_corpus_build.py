@@ -31,8 +31,17 @@ from helpers import EXAMPLE_SLUGS, examples_checkout
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 SLUGS = ("alpha", "bravo", "charlie")
-# Passes `validate`, and takes the PDF renderer past Python's recursion limit.
-CRASHING_LINE = "*" * 600 + "x" + "*" * 600
+# Valid text that the renderer, patched by `_crashing_renderer`, fails on as a bug would.
+CRASHING_LINE = "This line trips the renderer."
+CRASHING_RENDERER = f"""
+import compiler.render.markdown as markdown
+_render_block = markdown.render_block
+def render_block(text):
+    if {CRASHING_LINE!r} in text:
+        raise RecursionError("maximum recursion depth exceeded")
+    return _render_block(text)
+markdown.render_block = render_block
+"""
 
 
 def _corpus(root: Path, slugs=SLUGS) -> Path:
@@ -55,9 +64,16 @@ def _sets_of(out: Path, slug: str) -> list[str]:
     return sorted(p.name for p in (out / sets.SETS / slug).iterdir())
 
 
-def _build(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def _build(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "compiler", "build", *args], cwd=cwd or ROOT, capture_output=True,
-                          text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=300)
+                          text=True, env={**os.environ, "NO_COLOR": "1", **(env or {})}, timeout=300)
+
+
+def _crashing_renderer(folder: Path) -> dict:
+    """Environment for a build whose renderer raises on CRASHING_LINE, in every worker process."""
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(CRASHING_RENDERER, encoding="utf-8")
+    return {"PYTHONPATH": os.pathsep.join([str(folder), str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
 def test_a_cached_rebuild_renders_nothing_and_loads_no_renderer(tmp_path):
@@ -140,7 +156,7 @@ def test_a_failure_among_good_reports_fails_alone_with_its_diagnostic(tmp_path):
     _edit(src / "charlie", CRASHING_LINE)
     _edit(src / "alpha", "Alpha changed too.")
     assert CliRunner().invoke(main, ["validate", str(src / "charlie")]).exit_code == 0  # valid input
-    run = _build(str(src), "--out", str(out), "--format", "pdf", "--jobs", "2")
+    run = _build(str(src), "--out", str(out), "--format", "pdf", "--jobs", "2", env=_crashing_renderer(tmp_path / "site"))
     assert run.returncode == 1, run.stdout + run.stderr  # invalid input, not an internal error (3)
     assert re.search(r"^built alpha: ratings.json, alpha.pdf", run.stdout, re.M)
     assert "3 reports: 1 built, 0 cached, 2 failed" in run.stdout
