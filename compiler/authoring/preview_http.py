@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import re
 import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -12,6 +13,9 @@ from .preview_builds import PreviewBuilds, Snapshot
 from .preview_pages import diagnostics_page, simple_page
 
 KEEPALIVE_SECONDS = 10.0
+MAX_PATH_CHARS = 2048  # longer request paths are refused; no file of a build has a name near this
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def handler_for(preview_builds: PreviewBuilds) -> type[BaseHTTPRequestHandler]:
@@ -21,6 +25,23 @@ def handler_for(preview_builds: PreviewBuilds) -> type[BaseHTTPRequestHandler]:
         builds = preview_builds
 
     return Handler
+
+
+def request_route(raw: str) -> str | None:
+    """The decoded path of a request, or None if it is malformed: too long, a bad %-escape, not UTF-8,
+    a control character (NUL included) or a backslash. Paths with `..` are left to the asset check."""
+    if len(raw) > MAX_PATH_CHARS:
+        return None
+    path = urlsplit(raw).path
+    if _BAD_ESCAPE.search(path):
+        return None
+    try:
+        route = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL.search(route) or "\\" in route:
+        return None
+    return route
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -40,8 +61,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not self._host_allowed():
             self._send(HTTPStatus.FORBIDDEN, b"forbidden host\n", "text/plain; charset=utf-8", head)
             return
+        route = request_route(self.path)
+        if route is None:
+            self._send(HTTPStatus.BAD_REQUEST, b"bad request path\n", "text/plain; charset=utf-8", head)
+            return
         builds = self.builds
-        route = unquote(urlsplit(self.path).path)
         snapshot = builds.snapshot
         if route == "/events" and not head:
             self._events()
@@ -77,8 +101,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
             return
         root = snapshot.site.resolve()
-        target = (root / route.lstrip("/")).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        if ".." in route.split("/"):  # never a file of the build, so not looked up at all
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
+            return
+        try:
+            target = (root / route.lstrip("/")).resolve()
+            found = target.is_relative_to(root) and target.is_file()
+        except (OSError, ValueError):  # a name the file system cannot hold
+            found = False
+        if not found:
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
