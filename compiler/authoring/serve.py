@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 import webbrowser
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +19,7 @@ from ..builds.output import remove_scratch_folder
 from ..sources.diagnostics import Diagnostic
 from .preview_builds import PreviewBuilds, Snapshot
 from .preview_http import handler_for
+from .preview_pool import PooledHTTPServer
 from .preview_watch import SourceWatcher
 
 HOST = "127.0.0.1"
@@ -45,11 +45,10 @@ class PreviewServer:
         self.builds = PreviewBuilds(path, self._stop, log, describe)
         self.watcher = SourceWatcher(self.builds, self._stop, step_ms)
         try:
-            self._httpd = ThreadingHTTPServer((HOST, port), handler_for(self.builds))
+            self._httpd = PooledHTTPServer((HOST, port), handler_for(self.builds))
         except OSError as exc:
             remove_scratch_folder(self.builds.workdir)
             raise ServeError(f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port") from exc
-        self._httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
 
     @property
