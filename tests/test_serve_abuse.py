@@ -3,14 +3,18 @@ a fixed number of threads answers however many connections are open, and a signa
 temporary folder."""
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 
 from compiler.authoring import preview_http, preview_pool, serve
-from test_serve import SERVICE, _get
+from test_serve import ROOT, SERVICE, _get
 from test_serve import inspection, server  # noqa: F401 - the same fixtures: a scaffold, served
 
 BAD_PATHS = {
@@ -81,6 +85,7 @@ def _worker_threads() -> int:
 
 
 def test_held_open_connections_take_no_threads_and_requests_are_still_answered(server):
+    assert server._httpd.request_queue_size >= 64  # the listen backlog (http.server's default is 5)
     assert _get(server.url)[0] == 200
     before = threading.active_count()
     held = [socket.create_connection(("127.0.0.1", server.port), timeout=5) for _ in range(40)]
@@ -137,3 +142,28 @@ def test_event_streams_are_limited_and_a_closed_page_frees_its_stream(server):
     finally:
         for connection, _ in streams:
             connection.close()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_stop_signal_removes_the_temporary_folder(inspection, tmp_path, signum):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compiler", "serve", str(inspection), "--port", "0"],
+        cwd=ROOT, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    try:
+        line = ""
+        while not line.startswith("Serving "):
+            line = process.stderr.readline()
+            assert line, "the server ended before serving"
+        assert [path.name[:19] for path in scratch.iterdir()] == ["inspection-preview-"]
+        process.send_signal(signum)
+        _, told = process.communicate(timeout=10)
+        assert process.returncode == 0
+        assert "Stopping." in told and "Traceback" not in told
+        assert list(scratch.iterdir()) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

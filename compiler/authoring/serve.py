@@ -10,6 +10,7 @@ and when to rebuild), `preview_http` (the requests) and `preview_pages` (the pag
 """
 from __future__ import annotations
 
+import signal
 import threading
 import webbrowser
 from pathlib import Path
@@ -91,7 +92,8 @@ class PreviewServer:
         remove_scratch_folder(self.builds.workdir)
 
     def run(self, *, open_browser: bool = False) -> None:
-        """Serve until Ctrl-C."""
+        """Serve until Ctrl-C, SIGTERM or SIGHUP; each stops the server and removes its temporary folder."""
+        previous = _catch_stop_signals()
         try:
             self.start()
             self.builds.log(f"Serving {self.folder.name} on {self.url} (Ctrl-C to stop)")
@@ -102,4 +104,34 @@ class PreviewServer:
         except KeyboardInterrupt:
             self.builds.log("Stopping.")
         finally:
-            self.stop()
+            _ignore(previous)  # a second signal must not cut the clean-up short
+            try:
+                self.stop()
+            finally:
+                _restore(previous)
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _catch_stop_signals() -> dict:
+    """Make every stop signal stop the server as Ctrl-C does, and return the handlers they had.
+    Off the main thread, where signals cannot be caught, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _interrupt) for signum in STOP_SIGNALS}
+
+
+def _ignore(previous: dict) -> None:
+    for signum in previous:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _restore(previous: dict) -> None:
+    for signum, handler in previous.items():
+        if handler is not None:  # None: set outside Python, so it cannot be put back
+            signal.signal(signum, handler)
