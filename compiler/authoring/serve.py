@@ -6,7 +6,8 @@ the server carries on; the next good build brings the report back. The reload sc
 toolbar are injected into the served page only; built reports carry no JavaScript.
 
 The parts: `preview_builds` (building and publishing snapshots), `preview_watch` (what to watch
-and when to rebuild), `preview_http` (the requests) and `preview_pages` (the pages' HTML).
+and when to rebuild), `preview_http` (the requests), `preview_pages` (the pages' HTML) and
+`preview_pool` (the fixed set of threads that answers, whatever the number of connections).
 """
 from __future__ import annotations
 
