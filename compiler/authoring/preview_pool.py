@@ -63,6 +63,8 @@ class PooledHTTPServer(HTTPServer):
         super().__init__(address, handler_class)  # last: a failed bind calls server_close()
 
     def serve_forever(self, poll_interval: float = POLL_SECONDS) -> None:
+        if self._closing.is_set():  # stopped before this thread got going
+            return
         self._stopped.clear()
         self._start_pool()
         try:
