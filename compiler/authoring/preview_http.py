@@ -3,28 +3,59 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import re
+import select
+import threading
+import time
 import traceback
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
 
 from .preview_builds import PreviewBuilds, Snapshot
 from .preview_pages import diagnostics_page, simple_page
+from .preview_pool import WORKERS, HeadReadHandler
 
 KEEPALIVE_SECONDS = 10.0
+REQUEST_TIMEOUT_SECONDS = 10.0  # a client silent this long, while sending or receiving, is disconnected
+EVENT_STREAMS = WORKERS // 2  # open pages with live reload; the other workers stay free for requests
+SLOT_WAIT_SECONDS = 1.0  # how long a new event stream waits for a free one
+GONE_CHECK_SECONDS = 0.5  # how often an event stream checks that its page is still there
+MAX_PATH_CHARS = 2048  # longer request paths are refused; no file of a build has a name near this
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def handler_for(preview_builds: PreviewBuilds) -> type[BaseHTTPRequestHandler]:
+def handler_for(preview_builds: PreviewBuilds) -> type[HeadReadHandler]:
     """A handler class bound to one inspection's builds (http.server makes a handler per request)."""
 
     class Handler(PreviewHandler):
         builds = preview_builds
+        timeout = REQUEST_TIMEOUT_SECONDS
+        event_slots = threading.BoundedSemaphore(EVENT_STREAMS)
 
     return Handler
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
+def request_route(raw: str) -> str | None:
+    """The decoded path of a request, or None if it is malformed: too long, a bad %-escape, not UTF-8,
+    a control character (NUL included) or a backslash. Paths with `..` are left to the asset check."""
+    if len(raw) > MAX_PATH_CHARS:
+        return None
+    path = urlsplit(raw).path
+    if _BAD_ESCAPE.search(path):
+        return None
+    try:
+        route = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if _CONTROL.search(route) or "\\" in route:
+        return None
+    return route
+
+
+class PreviewHandler(HeadReadHandler):
     builds: PreviewBuilds
+    event_slots: threading.BoundedSemaphore
     server_version = "inspection-preview"
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
@@ -40,8 +71,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not self._host_allowed():
             self._send(HTTPStatus.FORBIDDEN, b"forbidden host\n", "text/plain; charset=utf-8", head)
             return
+        route = request_route(self.path)
+        if route is None:
+            self._send(HTTPStatus.BAD_REQUEST, b"bad request path\n", "text/plain; charset=utf-8", head)
+            return
         builds = self.builds
-        route = unquote(urlsplit(self.path).path)
         snapshot = builds.snapshot
         if route == "/events" and not head:
             self._events()
@@ -77,8 +111,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
             return
         root = snapshot.site.resolve()
-        target = (root / route.lstrip("/")).resolve()
-        if not target.is_relative_to(root) or not target.is_file():
+        if ".." in route.split("/"):  # never a file of the build, so not looked up at all
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
+            return
+        try:
+            target = (root / route.lstrip("/")).resolve()
+            found = target.is_relative_to(root) and target.is_file()
+        except (OSError, ValueError):  # a name the file system cannot hold
+            found = False
+        if not found:
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", head)
             return
         content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
@@ -102,7 +143,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, pdf.read_bytes(), "application/pdf", head, disposition)
 
     def _events(self) -> None:
-        """Server-sent events: the current build epoch now and after every rebuild."""
+        """Server-sent events, while fewer than EVENT_STREAMS are open; otherwise 503."""
+        if not self.event_slots.acquire(timeout=SLOT_WAIT_SECONDS):  # a reloading page frees its old slot
+            body = b"too many pages open on the preview: close some tabs and reload\n"
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, body, "text/plain; charset=utf-8", False)
+            return
+        try:
+            self._stream_epochs()
+        finally:
+            self.event_slots.release()
+
+    def _stream_epochs(self) -> None:
+        """The current build epoch now and after every rebuild, until the page goes away."""
         builds = self.builds
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
@@ -111,15 +163,24 @@ class PreviewHandler(BaseHTTPRequestHandler):
         seen = None
         try:
             self.wfile.write(b"retry: 500\n\n")
-            while not builds.stopping:
-                epoch = builds.wait_for_epoch(seen, KEEPALIVE_SECONDS)
+            self.wfile.flush()
+            written = time.monotonic()
+            while not builds.stopping and not self._client_gone():
+                epoch = builds.wait_for_epoch(seen, GONE_CHECK_SECONDS)
                 if builds.stopping:
                     break
                 if epoch != seen:
                     self.wfile.write(f"event: epoch\ndata: {epoch}\n\n".encode())
                     seen = epoch
-                else:
+                elif time.monotonic() - written >= KEEPALIVE_SECONDS:
                     self.wfile.write(b": keep-alive\n\n")
+                else:
+                    continue
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+                written = time.monotonic()
+        except (ConnectionError, TimeoutError):  # the page was closed, or its reader stalled
             return
+
+    def _client_gone(self) -> bool:
+        """An event stream's reader sends nothing after its request: readable means it has closed."""
+        return bool(select.select([self.connection], [], [], 0)[0])

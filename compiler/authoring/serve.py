@@ -6,13 +6,14 @@ the server carries on; the next good build brings the report back. The reload sc
 toolbar are injected into the served page only; built reports carry no JavaScript.
 
 The parts: `preview_builds` (building and publishing snapshots), `preview_watch` (what to watch
-and when to rebuild), `preview_http` (the requests) and `preview_pages` (the pages' HTML).
+and when to rebuild), `preview_http` (the requests), `preview_pages` (the pages' HTML) and
+`preview_pool` (the fixed set of threads that answers, whatever the number of connections).
 """
 from __future__ import annotations
 
+import signal
 import threading
 import webbrowser
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
 
@@ -20,6 +21,7 @@ from ..builds.output import remove_scratch_folder
 from ..sources.diagnostics import Diagnostic
 from .preview_builds import PreviewBuilds, Snapshot
 from .preview_http import handler_for
+from .preview_pool import PooledHTTPServer
 from .preview_watch import SourceWatcher
 
 HOST = "127.0.0.1"
@@ -45,11 +47,10 @@ class PreviewServer:
         self.builds = PreviewBuilds(path, self._stop, log, describe)
         self.watcher = SourceWatcher(self.builds, self._stop, step_ms)
         try:
-            self._httpd = ThreadingHTTPServer((HOST, port), handler_for(self.builds))
+            self._httpd = PooledHTTPServer((HOST, port), handler_for(self.builds))
         except OSError as exc:
             remove_scratch_folder(self.builds.workdir)
             raise ServeError(f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port") from exc
-        self._httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
 
     @property
@@ -92,7 +93,8 @@ class PreviewServer:
         remove_scratch_folder(self.builds.workdir)
 
     def run(self, *, open_browser: bool = False) -> None:
-        """Serve until Ctrl-C."""
+        """Serve until Ctrl-C, SIGTERM or SIGHUP; each stops the server and removes its temporary folder."""
+        previous = _catch_stop_signals()
         try:
             self.start()
             self.builds.log(f"Serving {self.folder.name} on {self.url} (Ctrl-C to stop)")
@@ -103,4 +105,34 @@ class PreviewServer:
         except KeyboardInterrupt:
             self.builds.log("Stopping.")
         finally:
-            self.stop()
+            _ignore(previous)  # a second signal must not cut the clean-up short
+            try:
+                self.stop()
+            finally:
+                _restore(previous)
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _catch_stop_signals() -> dict:
+    """Make every stop signal stop the server as Ctrl-C does, and return the handlers they had.
+    Off the main thread, where signals cannot be caught, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _interrupt) for signum in STOP_SIGNALS}
+
+
+def _ignore(previous: dict) -> None:
+    for signum in previous:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _restore(previous: dict) -> None:
+    for signum, handler in previous.items():
+        if handler is not None:  # None: set outside Python, so it cannot be put back
+            signal.signal(signum, handler)
