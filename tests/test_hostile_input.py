@@ -219,3 +219,14 @@ def test_an_inspection_past_the_total_limit_is_an_error(tmp_path, monkeypatch):
     _append_to_foreword(entry, "\nMore words. " * 200)
     errors = _diagnostics(entry).errors
     assert [e.code for e in errors] == ["inspection-too-large"]
+
+
+def test_a_pasted_line_separator_is_warned_of_and_printed_as_a_line_break(tmp_path):
+    entry = minimal_copy(tmp_path, "riverside")
+    foreword = _append_to_foreword(entry, "\nOne line\u2028and the next\u2029and a third.\n")
+    compiled = compile_inspection(entry.parent)
+    [warning] = compiled.diagnostics.warnings
+    assert warning.code == "text-invisible-character" and warning.span.path == str(foreword)
+    assert "U+2028 LINE SEPARATOR" in warning.message
+    html = render_html(compiled.rated)
+    assert "\u2028" not in html and "\u2029" not in html and "One line\nand the next\nand a third." in html

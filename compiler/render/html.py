@@ -84,4 +84,15 @@ def render_html(rated: RatedInspection, *, media: Media = "screen") -> str:
     document = template.render(
         r=rated, i=rated.inspection, v=view, media=media, ph=phrases(rated.inspection.meta.language)
     )
-    return break_long_words(number_footnotes(document, rated, media))
+    return break_long_words(_plain_line_breaks(number_footnotes(document, rated, media)))
+
+
+_SEPARATORS = {0x2028: "\n", 0x2029: "\n"}
+
+
+def _plain_line_breaks(document: str) -> str:
+    """Line and paragraph separators (U+2028, U+2029: Word's manual line break, pasted; validation
+    warns of them) as the line break they stand for, which HTML reads as a space."""
+    if "\u2028" in document or "\u2029" in document:
+        return document.translate(_SEPARATORS)
+    return document
