@@ -19,6 +19,7 @@ import yaml
 
 from .diagnostics import Diagnostics, Span
 from .limits import MAX_SOURCE_BYTES, size_text
+from . import yaml_fast
 from .yaml_slips import Slip, explain_anchor, explain_error, explain_tag, items_read_as_keys
 
 Loc = tuple[Any, ...]
@@ -84,6 +85,21 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+if yaml_fast.CParser is not None:
+
+    class _FastLoader(yaml_fast.CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """`_Loader`'s scalars, composed by libyaml: used only through `yaml_fast.compose`."""
+
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+        yaml_constructors = _Loader.yaml_constructors
+
+        def __init__(self, stream):
+            yaml_fast.CParser.__init__(self, stream)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+else:
+    _FastLoader = None
 
 
 @dataclass
@@ -169,6 +185,13 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
     if len(text) > MAX_SOURCE_BYTES:  # characters: at most the bytes
         _too_large(path, len(text.encode("utf-8", "surrogatepass")), diagnostics)
         return None
+    fast = yaml_fast.compose(text, _FastLoader, MAX_DEPTH) if _FastLoader is not None else None
+    if fast is not None:
+        node, loader = fast
+        try:
+            return _source_from_node(path, text, node, loader, diagnostics)
+        finally:
+            loader.dispose()
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL or BEL
@@ -206,6 +229,10 @@ def load_yaml(path: Path, diagnostics: Diagnostics, *, text: str | None = None) 
     finally:
         if "loader" in locals():
             loader.dispose()
+    return _source_from_node(path, text, node, loader, diagnostics)
+
+
+def _source_from_node(path: Path, text: str, node, loader, diagnostics: Diagnostics) -> SourceFile | None:
     source = SourceFile(path, None, text=text)
     if node is None:
         source.data = None
