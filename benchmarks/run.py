@@ -412,12 +412,45 @@ def preview(ctx: Context) -> list[Row]:
                 goal="<= 60 ms", met=latency <= 0.060)]
 
 
+def at_most_seconds(name: str, samples: list[Sample], goal: float) -> Row:
+    """A figure against an absolute goal in seconds (the ratio is figure / goal)."""
+    value = median_time(samples)
+    return Row(name, seconds(value), "", value / goal, f"<= {goal:g} s", value <= goal)
+
+
+def jobs(ctx: Context) -> list[Row]:
+    corpus, out = ctx.corpus(20, 20), ctx.folder("jobs")
+    samples = alternate({
+        "one": compiler("build", str(corpus), "--out", str(out / "one"), "--jobs", "1", "--force"),
+        "two": compiler("build", str(corpus), "--out", str(out / "two"), "--jobs", "2", "--force"),
+    }, ctx.rounds(3, 1))
+    one, two = median_time(samples["one"]), median_time(samples["two"])
+    return [Row("speed-up: 20 reports of 20 pages, --jobs 1 / --jobs 2", seconds(one), seconds(two), one / two,
+                ">= 1.80", one / two >= 1.80)]
+
+
+def noop(ctx: Context) -> list[Row]:
+    corpus, out = ctx.corpus(5, 50), ctx.folder("noop")
+    subprocess.run(compiler("build", str(corpus), "--out", str(out)), cwd=ROOT, check=True, capture_output=True)
+    samples = alternate({"cached": compiler("build", str(corpus), "--out", str(out))}, ctx.rounds(9, 3))
+    return [at_most_seconds("cached rebuild of 50 reports (nothing changed)", samples["cached"], 1.0)]
+
+
+def rerate(ctx: Context) -> list[Row]:
+    corpus = ctx.corpus(1, 500)
+    samples = alternate({"rerate": compiler("rerate", str(corpus), "--rules", "standards-2024")}, ctx.rounds(5, 2))
+    return [at_most_seconds("rerate of 500 inspections under other rules", samples["rerate"], 2.0)]
+
+
 MEASUREMENTS = [
     Measurement("pdf-full", "cold PDF build of a full report against bare WeasyPrint", pdf_full),
     Measurement("html-full", "HTML-only build of a full report against pandoc -s", html_full, ("pandoc",)),
     Measurement("pdf-300", "a 300-page synthetic report against bare WeasyPrint; per page against 20 pages", pdf_300,
                 modules=("pypdf",)),
     Measurement("preview", "the live preview: save -> reload event", preview),
+    Measurement("jobs", "20 synthetic reports built with --jobs 2 against --jobs 1", jobs),
+    Measurement("noop", "a cached rebuild of 50 reports in which nothing changed", noop),
+    Measurement("rerate", "rerate of 500 inspections under other rules", rerate),
 ]
 
 

@@ -49,3 +49,15 @@ def test_a_measurement_lacking_its_tool_says_so():
     assert bench.Measurement("y", "needs nothing", lambda ctx: []).missing() is None
     lacking = bench.Measurement("z", "needs a package", lambda ctx: [], modules=("no_such_package_anywhere",))
     assert lacking.missing() == "needs the Python package no_such_package_anywhere"
+
+
+def test_a_figure_with_an_absolute_goal_is_judged_on_its_median():
+    samples = [bench.Sample(seconds, 0.0, 0) for seconds in (0.5, 3.0, 0.9)]
+    row = bench.at_most_seconds("cached rebuild", samples, 1.0)
+    assert (row.a, row.goal, row.met) == ("900 ms", "<= 1 s", True)
+    assert bench.at_most_seconds("rerate", samples, 0.8).met is False
+
+
+def test_every_goal_of_the_issue_has_a_measurement():
+    names = {m.name for m in bench.MEASUREMENTS}
+    assert names >= {"pdf-full", "html-full", "pdf-300", "preview", "jobs", "noop", "rerate"}
