@@ -26,7 +26,7 @@ CORE_PACKAGES = {"sources", "rating"}
 RENDERING_LIBRARIES = {"jinja2", "markupsafe", "weasyprint"}
 # Third-party libraries and the only modules that may import them.
 OWNERS = {
-    "yaml": {"sources.yaml_source", "sources.yaml_slips"},
+    "yaml": {"sources.yaml_source", "sources.yaml_fast", "sources.yaml_slips"},
     "pydantic": {"sources.model", "sources.validate", "rating.ruleset", "rating.result"},
     "jinja2": {"render.html"},
     "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},

@@ -43,6 +43,7 @@ def test_every_project_source_takes_the_fast_path_and_loads_the_same(monkeypatch
     "a: 1\n\tb: 2\n", "\ufeffa: 1\n", "a: &x 1\nb: *x\n", "a: !!omap [b: 1]\n", "a: " + "[" * 50 + "]" * 50 + "\n",
     "a: \"\\x07\"\n", "área: é — ü\nb: |\n  text\n  more\nc: >\n  folded\n", "a: yes\nb: 010\nc: 1:30\nd: 2024-01-01\n",
     "a: 1\na: 2\n", "- a\n- b: [1, 2\n", "a: b: c\n", "<<: {a: 1}\n",
+    "items:\n  - Staff told us: they felt supported\n  - {text: flow}\n  - 'quoted': x\n",
 ])
 def test_awkward_texts_load_the_same_either_way(text, monkeypatch):
     assert _load(text, True, monkeypatch) == _load(text, False, monkeypatch)

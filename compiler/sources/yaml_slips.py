@@ -268,7 +268,8 @@ def _item_read_as_key(item: yaml.Node, source: _Source) -> Slip | None:
     if not isinstance(item, yaml.MappingNode) or item.flow_style or len(item.value) != 1:
         return None
     key, value = item.value[0]
-    if not (isinstance(key, yaml.ScalarNode) and key.style is None and isinstance(value, yaml.ScalarNode)):
+    # a plain key: style None from the Python composer, "" from libyaml
+    if not (isinstance(key, yaml.ScalarNode) and not key.style and isinstance(value, yaml.ScalarNode)):
         return None
     if _KEY.fullmatch(key.value) or value.start_mark.line != key.start_mark.line:
         return None

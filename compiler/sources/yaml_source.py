@@ -1,4 +1,4 @@
-"""YAML file -> (plain data, positions). The only module that knows YAML.
+"""YAML file -> (plain data, positions). With yaml_fast and yaml_slips, the only modules that know YAML.
 
 Loading is safe (no Python tags), refuses anchors and aliases, reports duplicate keys, and
 keeps dates and YAML 1.1 booleans such as `yes`/`no`/`on` as plain strings, so that a key
