@@ -27,7 +27,7 @@ RENDERING_LIBRARIES = {"jinja2", "markupsafe", "weasyprint"}
 # Third-party libraries and the only modules that may import them.
 OWNERS = {
     "yaml": {"sources.yaml_source", "sources.yaml_fast", "sources.yaml_slips"},
-    "pydantic": {"sources.model", "sources.validate", "rating.ruleset", "rating.result"},
+    "pydantic": {"sources.model", "sources.model_texts", "sources.validate", "rating.ruleset", "rating.result"},
     "jinja2": {"render.html"},
     "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},
     "markdown_it": {"sources.markdown_syntax"},

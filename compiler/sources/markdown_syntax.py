@@ -65,6 +65,8 @@ def _parser() -> MarkdownIt:
 def citations(text: str, inline: bool = False) -> list[Citation]:
     """The footnote citations the renderer makes of `text`, in order: as paragraphs (`md`) or,
     with `inline`, as one line (`mdi`)."""
+    if "[^" not in text:  # no citation without it (entities and escapes make text, not syntax)
+        return []
     md = _parser()
     if inline:
         return [Citation(c.meta["label"], _unnormalised(text, c.meta["offset"]))

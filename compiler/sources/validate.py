@@ -5,7 +5,7 @@ import difflib
 import re
 import types
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag, ValidationError
 
@@ -13,7 +13,8 @@ from .characters import scan_data, scan_text_file
 from .diagnostics import Diagnostics, Span
 from .limits import MAX_INSPECTION_BYTES, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_DEPTH, size_text
 from .markdown_syntax import Citation, citations, structure
-from .model import Inspection, MarkdownText
+from .model import Inspection
+from .model_texts import Text, texts
 from .paths import inspection_entry
 from .placeholders import check_placeholders
 from .yaml_source import Loc, SourceFile, load_yaml, text_span
@@ -41,8 +42,9 @@ def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, l
     except ValidationError as exc:
         diagnostics.extend(_clean_errors(exc.errors(), source))
         inspection = None
-    _check_footnotes(data, source, markdown_files, diagnostics)
-    _check_markdown_structure(data, source, markdown_files, diagnostics)
+    data_texts = texts(data)
+    _check_footnotes(data, data_texts, source, markdown_files, diagnostics)
+    _check_markdown_structure(data_texts, source, markdown_files, diagnostics)
     if inspection is not None:
         check_placeholders(inspection.status, files, diagnostics)
     if diagnostics.has_errors():
@@ -407,53 +409,6 @@ def model_diagnostics(exc: ValidationError, source: SourceFile, root: type[BaseM
 # --------------------------------------------------------------------------- footnotes
 
 
-def _texts(
-    value: Any, tp: Any, loc: Loc, marker: MarkdownText | None = None
-) -> Iterator[tuple[Loc, str, MarkdownText | None]]:
-    """Every string in `value` with how templates print it, read from the model type `tp`:
-    Markdown (paragraphs or one line) or, with None, as written."""
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated:
-            args = get_args(tp)
-            marker = marker or next((m for m in args[1:] if isinstance(m, MarkdownText)), None)
-            tp = args[0]
-        elif _is_union(tp):
-            members = [m for m in get_args(tp) if m is not type(None)]
-            tp = members[0] if len(members) == 1 else _member_for(value, members)
-        else:
-            break
-    if isinstance(value, str):
-        if marker is not None or tp is str:  # not a key the model does not know
-            yield loc, value, marker
-    elif isinstance(value, list):
-        item = get_args(tp)[0] if get_origin(tp) is list else Any
-        for i, v in enumerate(value):
-            yield from _texts(v, item, loc + (i,))
-    elif isinstance(value, dict):
-        for key, v in value.items():
-            if key == "content" and isinstance(value.get("file"), str):
-                continue  # a Markdown file's text, checked in its own file
-            if _is_model(tp):
-                field = tp.model_fields.get(key)
-                if field is None:
-                    yield from _texts(v, Any, loc + (key,))
-                else:  # pydantic keeps a field's own Annotated metadata apart from its type
-                    own = next((m for m in field.metadata if isinstance(m, MarkdownText)), None)
-                    yield from _texts(v, field.annotation, loc + (key,), own)
-            else:
-                yield from _texts(v, get_args(tp)[1] if get_origin(tp) is dict else Any, loc + (key,))
-
-
-def _member_for(value: Any, members: list[Any]) -> Any:
-    """The member of a union that `value` has the shape of (a mapping: the model with its keys)."""
-    if isinstance(value, dict):
-        models = [m for m in members if _is_model(_unwrap(m))]
-        return max(models, key=lambda m: len(value.keys() & _unwrap(m).model_fields), default=Any)
-    wanted = list if isinstance(value, list) else str if isinstance(value, str) else None
-    return next((m for m in members if _unwrap(m) is wanted or get_origin(_unwrap(m)) is wanted), Any)
-
-
 def _citation_span(source: SourceFile, loc: Loc, value: str, citation: Citation) -> Span:
     """Where a citation in the YAML value at `loc` is written: the same occurrence of `[^key]`
     counted from where the value starts (quoting and folding change the text between)."""
@@ -467,7 +422,7 @@ def _citation_span(source: SourceFile, loc: Loc, value: str, citation: Citation)
 
 
 def _check_footnotes(
-    data: dict, source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
+    data: dict, data_texts: list[Text], source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
 ) -> None:
     """Every citation the renderer will make must be defined in `footnotes`, and a footnote
     nobody cites is a warning; so is a `[^key]` in text that prints as written."""
@@ -483,7 +438,7 @@ def _check_footnotes(
             *_did_you_mean(key, list(defined)),
         )
 
-    for loc, text, markdown in _texts(data, Inspection, ()):
+    for loc, text, markdown in data_texts:
         if loc and loc[-1] == "footnote" and loc[0] != "footnotes":
             used.add(text)
             if text not in defined:
@@ -530,7 +485,7 @@ def _check_footnotes(
 
 
 def _check_markdown_structure(
-    data: dict, source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
+    data_texts: list[Text], source: SourceFile, markdown_files: dict[Path, SourceFile], diagnostics: Diagnostics
 ) -> None:
     """Markdown nested deeper than MAX_MARKDOWN_DEPTH, and pictures from other websites, are errors
     at the line they are written on."""
@@ -555,7 +510,7 @@ def _check_markdown_structure(
                 "remove the picture, or say in words what it shows",
             )
 
-    for loc, text, markdown in _texts(data, Inspection, ()):
+    for loc, text, markdown in data_texts:
         if markdown is not None:
             start = text_span(source, loc)
             block = (*loc, "<text>") in source.positions
