@@ -301,7 +301,9 @@ def rate(paths: tuple[str, ...], as_json: bool, as_csv: bool, rules_ref: str | N
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as one JSON document.")
 @click.option("--csv", "as_csv", is_flag=True,
               help="Print a CSV row per inspection and standard that moves, before and after.")
-def rerate(paths: tuple[str, ...], rules_ref: str, as_json: bool, as_csv: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Rate on N processes at once (default: one per CPU; a few inspections take one).")
+def rerate(paths: tuple[str, ...], rules_ref: str, as_json: bool, as_csv: bool, jobs: int | None) -> None:
     """Rate inspections under other rules and print what moves.
 
     Each inspection is rated under its own rules and under the given ones (default: every
@@ -310,17 +312,15 @@ def rerate(paths: tuple[str, ...], rules_ref: str, as_json: bool, as_csv: bool) 
     Standards are matched by id across framework versions; an inspection rated on themes cannot be
     set against standards. Exit 0 whether or not anything moves; 1 for an invalid rules file or source.
     """
-    from .rating.compile import rerate_inspection
+    from .rating.rerate_pool import rerate_all
     from .rating.rerate_report import rerate_csv, rerate_json, rerate_text
     from .rating.ruleset import load_ruleset
 
     _one_format(as_json, as_csv)
     found = _inspection_paths(_default_paths(paths))
     rules = load_ruleset(rules_ref)  # an invalid rules file raises CompileError: its diagnostics, exit 1
-    own_rules: dict = {}
     comparisons, failed = [], 0
-    for path in found:
-        comparison, diagnostics = rerate_inspection(path, rules, own_rules)
+    for comparison, diagnostics in rerate_all(found, rules, jobs or os.cpu_count() or 1):
         if comparison is None:
             failed += 1
             for diagnostic in diagnostics.sorted():

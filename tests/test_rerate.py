@@ -275,3 +275,29 @@ def test_every_example_carries_the_lock_of_the_ratings_it_was_published_with():
         # The ratings; the fingerprint is that of the rules each was last accepted under.
         assert {k: v for k, v in recorded.items() if k != "rules_sha256"} == {
             k: v for k, v in current.items() if k != "rules_sha256"}, entry.parent.name
+
+
+def test_rerate_on_several_processes_says_the_same_in_the_same_order(run, tmp_path):
+    """A corpus large enough for worker processes: the same report, errors included, as one process."""
+    import importlib.util
+    import sys
+
+    from compiler.rating.rerate_pool import PARALLEL_FROM
+
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("synth", synth)
+    spec.loader.exec_module(synth)
+    folders = synth.write_corpus(tmp_path / "corpus", framework="standards-2021", pages=1,
+                                 count=PARALLEL_FROM + 4, seed=5)
+    for broken in (folders[3], folders[-2]):  # an error partway: reported in its place
+        entry = broken / "inspection.yaml"
+        entry.write_text(entry.read_text(encoding="utf-8").replace("framework:", "framework: [", 1),
+                         encoding="utf-8")
+    one = run("rerate", tmp_path / "corpus", "--rules", "standards-2024", "--jobs", "1")
+    two = run("rerate", tmp_path / "corpus", "--rules", "standards-2024", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 1
+    assert "2 could not be rated" in one.output
+    assert one.output.count("error: text cannot start with '['") == 2
+    assert one.output == two.output
+    assert one.output.index(folders[0].name) < one.output.index(folders[-1].name)

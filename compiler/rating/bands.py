@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Optional
 
 from ..sources.model import Descriptor, Rating
 from .result import ScoreRange
 from .ruleset import RuleSet
+
+
+@lru_cache(maxsize=4096)
+def as_written(value: float) -> Fraction:
+    """A figure as written in a source or rules file, exactly (0.1 is a tenth, not its binary
+    neighbour); kept, as the same few thresholds and percentages come back for every question."""
+    return Fraction(str(value))
 
 
 def exact_percent(yes: int, of: int) -> Fraction:
@@ -28,13 +36,13 @@ def round_percent(value: Fraction | float, rules: RuleSet) -> float:
 def band_for(value: float | Fraction, rules: RuleSet) -> Rating:
     """The rating band a key-question percentage falls in (bands are listed highest first)."""
     for band in rules.bands:
-        if value >= Fraction(str(band.min)):
+        if value >= as_written(band.min):
             return band.rating
     return rules.bands[-1].rating
 
 
 def banded_value(exact: Fraction | float, rules: RuleSet) -> Fraction | float:
-    return Fraction(str(round_percent(exact, rules))) if rules.band_on == "rounded" else exact
+    return as_written(round_percent(exact, rules)) if rules.band_on == "rounded" else exact
 
 
 def points_for(rating: Rating, rules: RuleSet) -> Optional[int]:
@@ -78,7 +86,7 @@ def overall_bands(max_score: int, rules: RuleSet) -> list[ScoreRange]:
 
 def descriptor_for(value: float | Fraction, rules: RuleSet) -> tuple[Descriptor, int]:
     for band in rules.theme_bands:
-        if value >= Fraction(str(band.min)):
+        if value >= as_written(band.min):
             return band.descriptor, band.stars
     last = rules.theme_bands[-1]
     return last.descriptor, last.stars

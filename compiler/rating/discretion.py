@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Optional
 
 from ..sources.model import RATING_SCALE, Domain, Rating, Standard
-from .bands import band_for, banded_value, exact_percent
+from .bands import as_written, band_for, banded_value, exact_percent
 from .context import Loc, ScoringContext
 from .result import DiscretionDecision, RatedKeyQuestion
 from .ruleset import StandardRule
@@ -25,11 +24,11 @@ def _triggers(
         return []
     triggers: list[str] = []
     upper = max(computed, wanted, key=RATING_SCALE.index)
-    crossed = [Fraction(str(b.min)) for b in ctx.rules.bands if b.rating == upper and b.min > 0]
-    margin = Fraction(str(conditions.boundary_margin))
+    crossed = [as_written(b.min) for b in ctx.rules.bands if b.rating == upper and b.min > 0]
+    margin = as_written(conditions.boundary_margin)
     upwards = RATING_SCALE.index(wanted) > RATING_SCALE.index(computed)
     for question in lowest:
-        value = Fraction(str(question.percent))
+        value = as_written(question.percent)
         near = [
             b
             for b in crossed

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Optional
 
 from ..sources.model import Domain, KeyQuestion, Standard
-from .bands import band_for, banded_value, exact_percent, round_percent
+from .bands import as_written, band_for, banded_value, exact_percent, round_percent
 from .context import Loc, ScoringContext
 from .result import RatedKeyQuestion, RatedPrompt
 from .ruleset import StandardRule
@@ -151,4 +151,4 @@ def band_value(ctx: ScoringContext, question: RatedKeyQuestion) -> Fraction:
     """The value a key question is banded on (the rounded figure, or the exact one)."""
     if ctx.rules.band_on == "exact" and question.yes is not None and question.of:
         return exact_percent(question.yes, question.of)
-    return Fraction(str(question.percent))
+    return as_written(question.percent)

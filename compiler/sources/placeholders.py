@@ -9,7 +9,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .diagnostics import Diagnostics, Span
 from .model import PLACEHOLDER_PATTERN
@@ -87,12 +87,15 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+def _strings(data: Any, loc: Loc, found: list | None = None) -> list[tuple[Loc, str]]:
+    """Every string in `data` with its location (gathered into one list: no generator per level)."""
+    found = [] if found is None else found
     if isinstance(data, str):
-        yield loc, data
+        found.append((loc, data))
     elif isinstance(data, dict):
         for key, value in data.items():
-            yield from _strings(value, loc + (key,))
+            _strings(value, loc + (key,), found)
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _strings(value, loc + (index,))
+            _strings(value, loc + (index,), found)
+    return found

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import types
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -26,6 +28,7 @@ def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, l
     """Load, resolve and validate one inspection; every problem becomes a diagnostic."""
     diagnostics = Diagnostics()
     entry = inspection_entry(path)
+    _resolved.cache_clear()
     source = load_yaml(entry, diagnostics)
     if source is None:
         return None, diagnostics, []
@@ -102,8 +105,10 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
         return None
     path = folder / relative
     try:
-        inside = path.resolve().is_relative_to(folder.resolve())
-        exists, is_file = path.exists(), path.is_file()
+        inside = path.resolve().is_relative_to(_resolved(folder))
+        status = path.stat()  # follows links, as reading does
+    except FileNotFoundError:
+        status = None
     except (OSError, RuntimeError) as exc:  # a name too long, a link loop (RuntimeError before Python 3.13)
         reason = getattr(exc, "strerror", None) or "a link that leads back to itself"
         diagnostics.error("file-unreadable", f"cannot read '{name}' ({reason})", span)
@@ -111,14 +116,14 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     if not inside:
         diagnostics.error("file-outside", f"'{name}' leads outside the inspection folder (through a link)", span)
         return None
-    if not exists:
+    if status is None:
         diagnostics.error("file-missing", f"file not found: {name}", span, f"looked for {path}")
         return None
-    if not is_file:
+    if not stat.S_ISREG(status.st_mode):
         diagnostics.error("file-missing", f"'{name}' is not a file", span)
         return None
     try:
-        size = path.stat().st_size
+        size = status.st_size
         if size > MAX_MARKDOWN_BYTES:
             diagnostics.error(
                 "file-too-large",
@@ -137,6 +142,13 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     markdown = SourceFile(path, text, {(): Span(str(path), 1, 1)}, text=text)
     scan_text_file(text, markdown.span_at, diagnostics)
     return markdown
+
+
+@lru_cache(maxsize=64)
+def _resolved(folder: Path) -> Path:
+    """An inspection folder with its links resolved, once for all its Markdown files (forgotten at
+    each load: a folder's link may be changed while the preview runs)."""
+    return folder.resolve()
 
 
 def _check_total_size(files: list[SourceFile], diagnostics: Diagnostics) -> None:

@@ -37,22 +37,33 @@ def compose(text: str, loader_class: type, max_depth: int):
         return None
 
 
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
 def _plain_events(text: str, max_depth: int) -> bool:
-    """No anchor, alias or tag on a collection, and nesting no deeper than `max_depth`."""
+    """No anchor or alias, and nesting no deeper than `max_depth` (collection tags are reported later)."""
     parser = CParser(text)
+    next_event, scalar, starts, ends = parser.get_event, yaml.ScalarEvent, _STARTS, _ENDS
     depth = 0
     try:
         while True:
-            event = parser.get_event()
-            if event is None or isinstance(event, yaml.StreamEndEvent):
-                return True
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return False
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            event = next_event()
+            kind = type(event)
+            if kind is scalar:  # most events: tested first
+                if event.anchor is not None:
+                    return False
+            elif kind in starts:
+                if event.anchor is not None:
+                    return False
                 depth += 1
                 if depth > max_depth:
                     return False
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            elif kind in ends:
                 depth -= 1
+            elif kind is yaml.AliasEvent:
+                return False
+            elif event is None or kind is yaml.StreamEndEvent:
+                return True
     finally:
         parser.dispose()
