@@ -38,7 +38,7 @@ def _walk(value: Any, tp: Any, loc: Loc, marker: MarkdownText | None, found: lis
         for i, v in enumerate(value):
             _walk(v, item, loc + (i,), None, found)
     elif isinstance(value, dict):
-        fields = _fields(tp) if _is_model(tp) else None
+        fields = _fields(tp) if is_model(tp) else None
         default = Any if fields is not None else (get_args(tp)[1] if get_origin(tp) is dict else Any)
         skip_content = isinstance(value.get("file"), str)
         for key, v in value.items():
@@ -92,18 +92,19 @@ def _fields(model: type[BaseModel]) -> dict[str, tuple[Any, MarkdownText | None]
     return fields
 
 
-def _is_model(tp: Any) -> bool:
+def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
-def _unwrap(tp: Any) -> Any:
+def unwrap(tp: Any) -> Any:
+    """`tp` without Annotated and Optional wrappers (a union of several types stays as it is)."""
     return _plan(tp, None)[0]
 
 
 def _member_for(value: Any, members: tuple) -> Any:
     """The member of a union that `value` has the shape of (a mapping: the model with its keys)."""
     if isinstance(value, dict):
-        models = [m for m in members if _is_model(_unwrap(m))]
-        return max(models, key=lambda m: len(value.keys() & _fields(_unwrap(m))), default=Any)
+        models = [m for m in members if is_model(unwrap(m))]
+        return max(models, key=lambda m: len(value.keys() & _fields(unwrap(m))), default=Any)
     wanted = list if isinstance(value, list) else str if isinstance(value, str) else None
-    return next((m for m in members if _unwrap(m) is wanted or get_origin(_unwrap(m)) is wanted), Any)
+    return next((m for m in members if unwrap(m) is wanted or get_origin(unwrap(m)) is wanted), Any)

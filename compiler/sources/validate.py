@@ -5,7 +5,6 @@ import difflib
 import re
 import stat
 import types
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -16,7 +15,7 @@ from .diagnostics import Diagnostics, Span
 from .limits import MAX_INSPECTION_BYTES, MAX_MARKDOWN_BYTES, MAX_MARKDOWN_DEPTH, size_text
 from .markdown_syntax import Citation, citations, structure
 from .model import Inspection
-from .model_texts import Text, texts
+from .model_texts import Text, is_model, texts, unwrap
 from .paths import inspection_entry
 from .placeholders import check_placeholders
 from .yaml_source import Loc, SourceFile, load_yaml, text_span
@@ -28,7 +27,6 @@ def load_inspection(path: Path | str) -> tuple[Inspection | None, Diagnostics, l
     """Load, resolve and validate one inspection; every problem becomes a diagnostic."""
     diagnostics = Diagnostics()
     entry = inspection_entry(path)
-    _resolved.cache_clear()
     source = load_yaml(entry, diagnostics)
     if source is None:
         return None, diagnostics, []
@@ -105,7 +103,7 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
         return None
     path = folder / relative
     try:
-        inside = path.resolve().is_relative_to(_resolved(folder))
+        inside = path.resolve().is_relative_to(folder.resolve())
         status = path.stat()  # follows links, as reading does
     except FileNotFoundError:
         status = None
@@ -144,13 +142,6 @@ def _read_markdown(name: str, span: Span, folder: Path, diagnostics: Diagnostics
     return markdown
 
 
-@lru_cache(maxsize=64)
-def _resolved(folder: Path) -> Path:
-    """An inspection folder with its links resolved, once for all its Markdown files (forgotten at
-    each load: a folder's link may be changed while the preview runs)."""
-    return folder.resolve()
-
-
 def _check_total_size(files: list[SourceFile], diagnostics: Diagnostics) -> None:
     total = sum(len(f.text) for f in files)  # characters: at most the bytes
     if total > MAX_INSPECTION_BYTES:
@@ -165,27 +156,8 @@ def _check_total_size(files: list[SourceFile], diagnostics: Diagnostics) -> None
 # --------------------------------------------------------------------------- pydantic errors
 
 
-def _unwrap(tp: Any) -> Any:
-    """Strip Annotated and Optional wrappers, which add nothing to an error's location."""
-    while True:
-        origin = get_origin(tp)
-        if origin is Annotated:
-            tp = get_args(tp)[0]
-        elif origin in (Union, types.UnionType):
-            members = [a for a in get_args(tp) if a is not type(None)]
-            if len(members) != 1:
-                return tp
-            tp = members[0]
-        else:
-            return tp
-
-
 def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
 
 
 def _union_member(tp: Any, tag: str) -> Any:
@@ -194,8 +166,8 @@ def _union_member(tp: Any, tag: str) -> Any:
         if get_origin(member) is Annotated and any(
             isinstance(m, Tag) and m.tag == tag for m in get_args(member)[1:]
         ):
-            return _unwrap(member)
-        inner = _unwrap(member)
+            return unwrap(member)
+        inner = unwrap(member)
         if tag == "str" and inner is str:
             return inner
         if tag.startswith("list[") and get_origin(inner) is list:
@@ -216,13 +188,13 @@ class _Trace:
         self.field = None
         tp: Any = root
         for element in loc:
-            tp = _unwrap(tp)
+            tp = unwrap(tp)
             if _is_union(tp) and isinstance(element, str):
                 self.unions.append((tuple(self.data_loc), element))
                 self.union_types[tuple(self.data_loc)] = tp
                 tp = _union_member(tp, element)
                 continue
-            if _is_model(tp):
+            if is_model(tp):
                 self.models[tuple(self.data_loc)] = tp
                 self.field = tp.model_fields.get(element)
                 tp = self.field.annotation if self.field else Any
@@ -233,7 +205,7 @@ class _Trace:
             else:
                 tp = Any
             self.data_loc.append(element)
-        self.type = _unwrap(tp)
+        self.type = unwrap(tp)
 
     @property
     def loc(self) -> Loc:
@@ -265,7 +237,7 @@ def _describe_branch(tag: str, tp: Any) -> str:
         return "a list of blocks"
     if tag.startswith("list["):
         return "a list"
-    if _is_model(tp):
+    if is_model(tp):
         return "a mapping with the keys " + ", ".join(tp.model_fields)
     return tag
 
