@@ -1,6 +1,7 @@
 """Fixtures shared by the test modules: the example inspections built once for the whole session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,14 @@ from compiler.cli import main
 from helpers import EXAMPLE_PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def template_cache_of_the_session(tmp_path_factory):
+    """Compiled templates kept in the session's own folder, not the user's cache."""
+    os.environ["INSPECTION_CACHE_DIR"] = str(tmp_path_factory.mktemp("templates"))
+    yield
+    os.environ.pop("INSPECTION_CACHE_DIR", None)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """Module layering, read from the source with `ast`: stage packages import back along the pipeline only,
-each library has its owners, only `builds/output.py` and `builds/sets.py` write files and only `render/fetch.py` serves the
+each library has its owners, only `builds/output.py` and `builds/sets.py` write files (and `render/template_cache.py` its cache folder) and only `render/fetch.py` serves the
 PDF renderer's resources.
 
 Every check is also run on a small snippet that breaks it, so a check that can no longer fail
@@ -28,7 +28,7 @@ RENDERING_LIBRARIES = {"jinja2", "markupsafe", "weasyprint"}
 OWNERS = {
     "yaml": {"sources.yaml_source", "sources.yaml_fast", "sources.yaml_slips"},
     "pydantic": {"sources.model", "sources.model_texts", "sources.validate", "rating.ruleset", "rating.result"},
-    "jinja2": {"render.html"},
+    "jinja2": {"render.html", "render.template_cache"},
     "markupsafe": {"render.view_types", "render.view_standards", "render.view_themes", "render.view", "render.html"},
     "markdown_it": {"sources.markdown_syntax"},
     "mdit_py_plugins": {"sources.markdown_syntax"},
@@ -42,8 +42,9 @@ OWNERS = {
 # The modules that write files: output.py writes files atomically one by one (or several staged
 # together); sets.py writes a report's whole set of outputs into a new folder and switches it into
 # place with one rename of a link, which no sequence of file replacements can do, and keeps the
-# lock and cleanup that go with it.
-WRITERS = {"builds.output", "builds.sets"}
+# lock and cleanup that go with it. template_cache.py only makes the private folder where Jinja
+# keeps compiled templates (never an output; Jinja writes each entry atomically).
+WRITERS = {"builds.output", "builds.sets", "render.template_cache"}
 # Reading installed distributions' versions (the build cache keys on them) imports nothing dynamically.
 ALLOWED_IMPORTLIB = {"importlib.metadata"}
 # Modules that could fetch a resource over a network; fetch.py reads local files and data: URIs.

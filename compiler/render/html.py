@@ -20,6 +20,7 @@ from .long_words import break_long_words
 from .markdown import FOOTNOTE_REF, footnote_placeholder, render_block, render_inline
 from .phrases import phrases
 from .resources import TEMPLATES_DIR
+from .template_cache import bytecode_cache
 from .view import build_view
 from .view_types import Media
 
@@ -68,6 +69,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(__file__),  # compiled templates from an earlier run
     )
     env.filters.update(md=_md, mdi=_mdi, fn=_fn, plain=_plain, percent=format_percent, words=number_words,
                        slash_breaks=_slash_breaks)
