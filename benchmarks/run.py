@@ -151,6 +151,11 @@ def compiler(*args: str) -> list[str]:
     return [sys.executable, "-m", "compiler", *args]
 
 
+def cold_build(inspection: Path, out: Path, fmt: str) -> list[str]:
+    """A build of one report that does not take its outputs from the cache (`--force`)."""
+    return compiler("build", str(inspection), "--out", str(out), "--format", fmt, "--force")
+
+
 def weasyprint(html: Path, pdf: Path) -> list[str]:
     """Bare WeasyPrint on an HTML file, with the compiler's PDF variant and base URL."""
     from compiler.render.pdf import PDF_VARIANT
@@ -271,7 +276,7 @@ class Measurement:
 def pdf_full(ctx: Context) -> list[Row]:
     out = ctx.folder("pdf-full")
     samples = alternate({
-        "build": compiler("build", str(FULL_REPORT), "--out", str(out / "build"), "--format", "pdf"),
+        "build": cold_build(FULL_REPORT, out / "build", "pdf"),
         "weasyprint": weasyprint(ctx.print_html(FULL_REPORT), out / "bare.pdf"),
     }, ctx.rounds(7, 2))
     build, bare = samples["build"], samples["weasyprint"]
@@ -292,7 +297,7 @@ def html_full(ctx: Context) -> list[Row]:
     plain = "markdown-raw_html-native_divs-native_spans-fenced_divs-bracketed_spans-header_attributes-link_attributes"
     subprocess.run(["pandoc", "-f", "html", "-t", plain, str(html), "-o", str(text)], check=True, capture_output=True)
     samples = alternate({
-        "build": compiler("build", str(FULL_REPORT), "--out", str(out / "build"), "--format", "html"),
+        "build": cold_build(FULL_REPORT, out / "build", "html"),
         "pandoc": ["pandoc", "-s", "--metadata", f"title={FULL_REPORT.name}", str(text), "-o", str(out / "pandoc.html")],
     }, ctx.rounds(9, 3))
     build, pandoc = samples["build"], samples["pandoc"]
@@ -311,7 +316,7 @@ def pdf_300(ctx: Context) -> list[Row]:
     sizes = {"large": ctx.synthetic(300), "middle": ctx.synthetic(100), "small": ctx.synthetic(20)}
     commands = {"weasyprint": weasyprint(ctx.print_html(sizes["large"]), out / "bare.pdf")}
     for size, folder in sizes.items():
-        commands[size] = compiler("build", str(folder), "--out", str(out / size), "--format", "pdf")
+        commands[size] = cold_build(folder, out / size, "pdf")
     samples = alternate(commands, ctx.rounds(3, 1))
     pages = {size: pdf_pages(out / size / folder.name / f"{folder.name}.pdf") for size, folder in sizes.items()}
     took = {size: median_time(samples[size]) for size in sizes}
