@@ -230,30 +230,91 @@ def test_renderer_warnings_are_collected(rated):
     assert any("flux-capacitor" in message for message in warnings)
 
 
-def test_a_section_with_a_short_last_page_is_set_closer_only_where_that_saves_the_page():
-    """Merton's domains end with a few lines on a page of their own when set as usual (the report's
-    pages 18 and 28 before fitting); set a step closer they fit, and no other section changes."""
+def _example_layouts(name: str, *, trial_css: str = ""):
+    """An example inspection's print HTML, and a layout function as `pdf._fitted` makes it, which keeps
+    each layout it makes (with `trial_css` added to the trial layouts, those of a few sections)."""
     import weasyprint
 
     from compiler.rating.compile import compile_inspection
     from compiler.render import page_fit
-    from compiler.render.pdf import PDF_VARIANT, _fitted, _project_fetcher
+    from compiler.render.pdf import PDF_VARIANT, _part, _project_fetcher
     from pathlib import Path
 
-    rated = compile_inspection(Path(__file__).resolve().parent.parent / "inspections" / "merton-2021").rated
+    rated = compile_inspection(Path(__file__).resolve().parent.parent / "inspections" / name).rated
     source = weasyprint.HTML(string=render_html(rated, media="print"), base_url=BASE_URL,
                              url_fetcher=_project_fetcher())
     options = dict(weasyprint.DEFAULT_OPTIONS, pdf_variant=PDF_VARIANT)
-    plain = source.render(**options)
+    made = []
+
+    def layout(steps, shown):
+        sheets = [weasyprint.CSS(string=page_fit.closer_css(steps))] if steps else []
+        if shown is not None and trial_css:
+            sheets.append(weasyprint.CSS(string=trial_css))
+        document = _part(source, shown).render(**dict(options, stylesheets=sheets))
+        made.append((dict(steps), shown, document))
+        return document
+
+    return source, layout, made
+
+
+def test_a_section_with_a_short_last_page_is_set_closer_only_where_that_saves_the_page():
+    """Merton's domains end with a few lines on a page of their own when set as usual (the report's
+    pages 18 and 28 before fitting); set a step closer they fit, and no other section changes. The
+    steps are tried on a layout of the cover and those domains alone; the whole report is laid out
+    twice: as set, and with the steps chosen."""
+    from compiler.render import page_fit
+
+    source, layout, made = _example_layouts("merton-2021")
+    plain = layout({}, None)
     short = page_fit.short_tails(plain.pages)
     assert {"sec-domain-1", "sec-domain-2"} <= set(short)
     before, _ = page_fit.section_pages(plain.pages)
-    fitted = _fitted(source, options, weasyprint.CSS)
+    fitted = page_fit.fit(layout, plain, source.etree_element)
     after, fill = page_fit.section_pages(fitted.pages)
     assert page_fit.short_tails(fitted.pages) == []
     saved = {name: before[name] - after[name] for name in before}
     assert all(saved[name] >= 1 for name in short) and all(saved[name] == 0 for name in before if name not in short)
     assert all(fill[name] >= page_fit.SHORT for name in short)
+    trials = [document for _, shown, document in made if shown is not None]
+    assert [shown for _, shown, _ in made].count(None) == 2 and trials
+    for trial in trials:
+        shown_sections = set(page_fit.section_pages(trial.pages)[0])
+        assert shown_sections <= set(short) and len(trial.pages) < len(plain.pages) / 2
+
+
+def test_a_step_chosen_on_a_trial_is_kept_only_if_the_whole_report_shows_the_saving():
+    """Trials that lie (every section set tiny, so every step seems to save its page) choose steps
+    that the whole layout then checks: Western Bay's first annex does not fit a step closer (its
+    last page stays), so that step is dropped and the others kept."""
+    from compiler.render import page_fit
+
+    source, layout, made = _example_layouts("western-bay-2019", trial_css="#main * { font-size: 3pt !important; }")
+    plain = layout({}, None)
+    before, _ = page_fit.section_pages(plain.pages)
+    assert page_fit.first_steps(plain.pages) == {"sec-domain-3": 1, "sec-annex-1": 1, "sec-annex-3": 2}
+    fitted = page_fit.fit(layout, plain, source.etree_element)
+    after, _ = page_fit.section_pages(fitted.pages)
+    wholes = [steps for steps, shown, _ in made if shown is None]
+    assert wholes[1] == {"sec-domain-3": 1, "sec-annex-1": 1, "sec-annex-3": 2}
+    assert wholes[-1] == {"sec-domain-3": 1, "sec-annex-3": 2} and made[-1][2] is fitted
+    assert after["sec-annex-1"] == before["sec-annex-1"]
+    assert after["sec-domain-3"] < before["sec-domain-3"] and after["sec-annex-3"] < before["sec-annex-3"]
+
+
+def test_a_trial_tree_holds_only_the_sections_shown_and_leaves_the_report_alone():
+    import xml.etree.ElementTree as ET
+
+    from compiler.render import page_fit
+
+    root = ET.fromstring('<html><head/><body><header/><main id="main"><section id="a"/><section id="b">'
+                         '<p/></section><section id="c"/></main><footer/></body></html>')
+    root.find("body/main").insert(1, ET.Comment("not a child that counts"))
+    trial = page_fit.shown_only(root, {0, 2})
+    assert [e.get("id") for e in trial.find("body/main")] == ["a", "c"]
+    assert [e.get("id") for e in page_fit.main_children(root)] == ["a", "b", "c"]
+    assert trial.find("body/main/section") is root.find("body/main/section")  # shared, not copied
+    assert trial.find("body/header") is root.find("body/header") and trial is not root
+    assert page_fit.shown_only(ET.fromstring("<html><body/></html>"), {0}).tag == "html"
 
 
 def test_closer_steps_set_lines_nearer_each_time():

@@ -1,15 +1,18 @@
 """A laid-out document -> the sections whose last page carries only a few lines, and the print
 rules that set such a section a little closer so those lines join the page before.
 
-Every major section starts on a new page, so each can be fitted on its own. `pdf.py` lays the
-document out, asks `short_tails`, lays it out again with `closer_css` for those sections (one step
-closer, then a second for those still long), and keeps a closer setting only where it saves the page. It reads WeasyPrint's layout (the
-page boxes) but never imports WeasyPrint.
+Every major section starts on a new page, so each can be fitted on its own. `fit` takes the
+document as first laid out, finds the short tails, and tries closer settings (one step, then a
+second for those still long) on trial layouts that hold only the cover and the sections being
+tried, which costs a fraction of a whole report's layout. It keeps a setting only where it saves
+the page, lays the whole report out once more with those, and checks each saving held. It reads
+WeasyPrint's layout (the page boxes) but never imports WeasyPrint: `pdf.py` passes the layout in.
 """
 from __future__ import annotations
 
+import copy
 import re
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 SHORT = 0.25            # a last page filled less than this is a short tail
 _MEASURED = ("LineBox", "TableRowBox", "BlockReplacedBox", "InlineReplacedBox")
@@ -99,3 +102,91 @@ def closer_css(steps: Mapping[str, int]) -> str:
             f"{s} h3, {s} h4 {{ margin-top: {above}; }}\n"
         )
     return "".join(rules)
+
+
+# A layout of the report: the document laid out with these closer steps, holding only the children
+# of <main> at these places (every child when None; see `shown_only`).
+Layout = Callable[[Mapping[str, int], "set[int] | None"], Any]
+
+
+def fit(layout: Layout, document: Any, root: Any) -> Any:
+    """`document` (the report laid out as set) with its short tails taken in where a closer step
+    saves a page: trial layouts of the sections alone choose the steps, one whole layout applies them.
+    `root` is the HTML's element tree, from which `document` was laid out."""
+    trying = first_steps(document.pages)
+    if not trying:
+        return document
+    before, _ = section_pages(document.pages)
+    on_pages = _main_children_by_page(document.pages, root)
+    on_pages_of = _pages_by_section(document.pages)
+    chosen: dict[str, int] = {}
+    while trying:  # the cover stays: the first page is set as a cover page
+        shown = set(on_pages[0]).union(*(on_pages[n] for name in trying for n in on_pages_of[name]))
+        after, _ = section_pages(layout(trying, shown).pages)
+        following = {}
+        for name, step in trying.items():
+            if after.get(name, 0) < before[name]:
+                chosen[name] = step
+            elif step + 1 in STEPS:
+                following[name] = step + 1
+        trying = following
+    if not chosen:
+        return document
+    fitted = layout(chosen, None)
+    after, _ = section_pages(fitted.pages)
+    held = {name: step for name, step in chosen.items() if after.get(name, 0) < before[name]}
+    if held != chosen:  # a section set apart broke differently from the same section in the report
+        fitted = layout(held, None) if held else document
+    return fitted
+
+
+def shown_only(root: Any, shown: set[int]) -> Any:
+    """A copy of the element tree `root` whose <main> holds only its children at the places (from 0)
+    in `shown`. Only the elements on the way down to <main> are copied; the rest are shared, so the
+    boxes of a layout of the copy point at the same elements as those of the whole report."""
+    path = _path_to(root, lambda e: e.tag == "main" and e.get("id") == "main")
+    if not path:
+        return root
+    copies = [copy.copy(element) for element in path]
+    for parent, original, replacement in zip(copies, path[1:], copies[1:]):
+        parent[list(parent).index(original)] = replacement
+    copies[-1][:] = [child for n, child in enumerate(main_children(root)) if n in shown]
+    return copies[0]
+
+
+def _path_to(element: Any, wanted: Callable[[Any], bool]) -> list[Any]:
+    """The elements from `element` down to the first (depth first) that is `wanted`, or []."""
+    if wanted(element):
+        return [element]
+    for child in element:
+        if isinstance(child.tag, str):
+            found = _path_to(child, wanted)
+            if found:
+                return [element, *found]
+    return []
+
+
+def main_children(root: Any) -> list[Any]:
+    """The elements directly inside <main id="main"> (comments left out), in order."""
+    main = next((e for e in root.iter() if e.tag == "main" and e.get("id") == "main"), None)
+    return [] if main is None else [child for child in main if isinstance(child.tag, str)]
+
+
+def _main_children_by_page(pages: Iterable[Any], root: Any) -> list[set[int]]:
+    """For each page, the places (from 0) of the children of <main> that show something on it."""
+    owner = {id(e): n for n, child in enumerate(main_children(root)) for e in child.iter()}
+    found = []
+    for page in pages:
+        box = getattr(page, "_page_box", None)
+        inner = box.descendants() if box is not None else ()
+        found.append({owner[id(b.element)] for b in inner if id(getattr(b, "element", None)) in owner})
+    return found
+
+
+def _pages_by_section(pages: Iterable[Any]) -> dict[str, list[int]]:
+    """The pages (from 0) each major section shows on."""
+    found: dict[str, list[int]] = {}
+    for n, page in enumerate(pages):
+        for name in _page_sections_and_fill(page)[0]:
+            found.setdefault(name, []).append(n)
+    return found

@@ -1,6 +1,7 @@
 """Print HTML -> PDF bytes (WeasyPrint, imported only when a PDF is asked for)."""
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Optional
 
@@ -43,30 +44,22 @@ def _project_fetcher():
 def _fitted(source, options: dict, css):
     """The laid-out document, with each section whose last page would carry a few lines set a step or
     two closer where that saves the page (`page_fit`); every other section as the stylesheets set it."""
-    def layout(steps: dict[str, int]):
-        extra = [css(string=page_fit.closer_css(steps))] if steps else []
-        return source.render(**dict(options, stylesheets=extra))
+    def layout(steps, shown):
+        closer = [css(string=page_fit.closer_css(steps))] if steps else []
+        return _part(source, shown).render(**dict(options, stylesheets=closer))
 
-    document = layout({})
-    before, _ = page_fit.section_pages(document.pages)
-    chosen: dict[str, int] = {}
-    trying = page_fit.first_steps(document.pages)
-    last = (document, {})
-    while trying:
-        steps = {**chosen, **trying}
-        trial = layout(steps)
-        after, _ = page_fit.section_pages(trial.pages)
-        last = (trial, steps)
-        following = {}
-        for name, step in trying.items():
-            if after.get(name, 0) < before[name]:
-                chosen[name] = step
-            elif step + 1 in page_fit.STEPS:
-                following[name] = step + 1
-        trying = following
-    if last[1] == chosen:
-        return last[0]
-    return layout(chosen) if chosen else document
+    return page_fit.fit(layout, layout({}, None), source.etree_element)
+
+
+def _part(source, shown):
+    """`source` holding only the children of <main> at the places in `shown` (all when None): a
+    trial layout of a few sections then styles and lays out those alone."""
+    if shown is None:
+        return source
+    part = copy.copy(source)
+    part.etree_element = page_fit.shown_only(source.etree_element, shown)
+    part.wrapper_element = type(source.wrapper_element).from_html_root(part.etree_element, content_language=None)
+    return part
 
 
 def render_pdf(html: str, base_url: str, *, warnings: Optional[list[str]] = None,
