@@ -114,10 +114,12 @@ def libraries(tree: ast.Module, module: str = "cli") -> set[str]:
 
 
 _WRITE_CALLS = {"write_text", "write_bytes", "mkstemp", "mkdtemp", "NamedTemporaryFile", "TemporaryFile",
-                "TemporaryDirectory", "SpooledTemporaryFile", "copy", "copy2", "copyfile", "copytree", "move", "touch",
+                "TemporaryDirectory", "SpooledTemporaryFile", "copy2", "copyfile", "copytree", "move", "touch",
                 "mkdir", "makedirs", "rmtree", "unlink", "rmdir", "rename"}
-# Names too common to flag on their own (str.replace, list.remove): writes only as os.<name>.
+# Names too common to flag on their own (str.replace, list.remove, copy.copy): writes only as
+# os.<name> or shutil.<name>.
 _OS_WRITE_CALLS = {"replace", "remove"}
+_SHUTIL_WRITE_CALLS = {"copy"}
 _WRITE_FLAGS = {"O_WRONLY", "O_RDWR", "O_CREAT", "O_APPEND", "O_TRUNC"}
 
 
@@ -131,8 +133,9 @@ def file_writes(tree: ast.Module) -> list[str]:
             continue
         func = node.func
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        on_os = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "os"
-        if name in _WRITE_CALLS or (on_os and name in _OS_WRITE_CALLS):
+        on = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        if (name in _WRITE_CALLS or (on == "os" and name in _OS_WRITE_CALLS)
+                or (on == "shutil" and name in _SHUTIL_WRITE_CALLS)):
             found.append(f"{name}() at line {node.lineno}")
         elif name in ("open", "fdopen"):
             values = [*node.args, *(k.value for k in node.keywords if k.arg in ("mode", "flags"))]
@@ -301,6 +304,7 @@ def test_library_imports_are_found(snippet):
     "Path(p).write_text(t)", "p.write_bytes(b)", "tempfile.mkstemp()", "os.fdopen(fd, 'wb')",
     "os.open(p, os.O_WRONLY | os.O_CREAT)", "os.fdopen(fd, mode='w')", "shutil.copyfile(a, b)", "Path(p).touch()",
     "tempfile.mkdtemp()", "shutil.rmtree(p)", "p.mkdir(parents=True)", "os.replace(a, b)", "p.unlink()",
+    "shutil.copy(a, b)",
 ])
 def test_file_writes_are_found(snippet):
     assert file_writes(_tree(snippet))
@@ -309,6 +313,7 @@ def test_file_writes_are_found(snippet):
 @pytest.mark.parametrize("snippet", [
     "open(path)", "open(path, 'rb')", "path.open(encoding='utf-8')", "p.read_text()", "self.wfile.write(b)",
     "webbrowser.open(url)", "os.open(p, os.O_RDONLY)", "os.fdopen(fd)", "text.replace('a', 'b')", "items.remove(x)",
+    "copy.copy(element)", "options.copy()",
 ])
 def test_reads_are_not_writes(snippet):
     assert not file_writes(_tree(snippet))
