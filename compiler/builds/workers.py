@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -155,6 +156,10 @@ def _serve(conn, preload: bool, parent: int) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops the workers
     _load(preload)  # a copy of its parent has it all already
+    # A layout makes millions of short-lived boxes: the cycle collector's youngest generation at 5,000
+    # (from 700) runs it a seventh as often, which cuts a PDF's time by about 8% with the same peak
+    # memory (measured on a 55-page and a 300-page report; larger settings cost memory).
+    gc.set_threshold(5000, 10, 10)
     from .inspection import build_inspection
     while True:
         try:
