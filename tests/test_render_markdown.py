@@ -86,3 +86,16 @@ def test_code_and_definition_lines_are_not_citations_where_the_renderer_prints_t
     # One line (a table cell, a bullet) has no code blocks or definitions.
     assert [c.key for c in citations("    [^b]", inline=True)] == ["b"]
     assert [c.key for c in citations("[^c]: text", inline=True)] == ["c"]
+
+
+def test_recent_texts_are_rendered_once_and_long_ones_are_not_kept():
+    from compiler.render import markdown
+
+    short = "A *recent* text, rendered for the memo test."
+    first = markdown.render_block(short)
+    hits = markdown.render_block.cache_info().hits
+    assert markdown.render_block(short) == first and markdown.render_block.cache_info().hits == hits + 1
+    long = "word " * (markdown.REMEMBERED_CHARS // 5 + 1)
+    kept = markdown.render_block.cache_info().currsize
+    assert markdown.render_block(long).startswith("<p>word word")
+    assert markdown.render_block.cache_info().currsize == kept

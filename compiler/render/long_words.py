@@ -12,7 +12,9 @@ import re
 LONG_RUN = 80
 BREAK_EVERY = 40
 
-_RUN = re.compile(rf"[^\s<>]{{{LONG_RUN},}}")
+# A run is only looked for where one starts (after a space, a tag's edge or the document's start):
+# that halves the time to find there is none.
+_RUN = re.compile(rf"(?<![^\s<>])[^\s<>]{{{LONG_RUN},}}")
 # Elements whose text is not laid out as words (or where `<wbr>` would show as text), tags,
 # and the text between them.
 _SEGMENT = re.compile(r"(<(style|script|title|svg)\b.*?</\2\s*>)|(<[^>]*>)|([^<]+)", re.S | re.I)

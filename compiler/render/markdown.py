@@ -51,6 +51,24 @@ def _parser():
     return md
 
 
+# Rendering is a function of the text alone, so the HTML of recent texts is kept: a text checked for
+# citations is rendered once, and a preview rebuilt after one file's save renders only that file's.
+# Texts longer than REMEMBERED_CHARS are rendered each time, so the memo holds some 20 MB at most.
+REMEMBERED_TEXTS = 512
+REMEMBERED_CHARS = 20_000
+
+
+def _remembered(render):
+    kept = lru_cache(maxsize=REMEMBERED_TEXTS)(render)
+
+    def remembered(text: str) -> str:
+        return kept(text) if len(text) <= REMEMBERED_CHARS else render(text)
+
+    remembered.__doc__, remembered.cache_info = render.__doc__, kept.cache_info
+    return remembered
+
+
+@_remembered
 def render_block(text: str) -> str:
     """Markdown paragraphs, lists and tables -> HTML."""
     md = _parser()
@@ -79,6 +97,7 @@ def _captioned_table(match: re.Match) -> str:
 
 
 
+@_remembered
 def render_inline(text: str) -> str:
     """One line of Markdown (a table cell, a bullet, a caption) -> HTML without a paragraph."""
     md = _parser()
