@@ -11,12 +11,15 @@ from ..render.resources import TEMPLATES_DIR
 from .preview_builds import PreviewBuilds
 
 WATCH_TIMEOUT_MS = 200  # the watcher reports in this often, which tells the server it is up
+# A save is reported once no other change has come for this long: an editor's save (a write, or a
+# temporary file renamed into place) takes a millisecond or two; a slower one only builds twice.
+STEP_MS = 10
 
 
 class SourceWatcher:
     """Rebuilds `builds` after every save of a file that can change the report, until `stop` is set."""
 
-    def __init__(self, builds: PreviewBuilds, stop: threading.Event, step_ms: int = 30):
+    def __init__(self, builds: PreviewBuilds, stop: threading.Event, step_ms: int = STEP_MS):
         self.builds = builds
         self.stop = stop
         self.step_ms = step_ms

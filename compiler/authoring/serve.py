@@ -22,7 +22,7 @@ from ..sources.diagnostics import Diagnostic
 from .preview_builds import PreviewBuilds, Snapshot
 from .preview_http import handler_for
 from .preview_pool import PooledHTTPServer
-from .preview_watch import SourceWatcher
+from .preview_watch import STEP_MS, SourceWatcher
 
 HOST = "127.0.0.1"
 
@@ -41,7 +41,7 @@ class PreviewServer:
         port: int = 8000,
         log: Callable[[str], None] | None = None,
         describe: Callable[[Diagnostic], str] = Diagnostic.format,
-        step_ms: int = 30,
+        step_ms: int = STEP_MS,
     ):
         self._stop = threading.Event()
         self.builds = PreviewBuilds(path, self._stop, log, describe)
