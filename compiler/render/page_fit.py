@@ -132,11 +132,13 @@ def fit(layout: Layout, document: Any, root: Any) -> Any:
         trying = following
     if not chosen:
         return document
+    document = None  # one whole layout held at a time (a long report's is hundreds of MB)
     fitted = layout(chosen, None)
     after, _ = section_pages(fitted.pages)
     held = {name: step for name, step in chosen.items() if after.get(name, 0) < before[name]}
     if held != chosen:  # a section set apart broke differently from the same section in the report
-        fitted = layout(held, None) if held else document
+        fitted = None
+        fitted = layout(held, None)
     return fitted
 
 
