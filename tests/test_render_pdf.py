@@ -265,11 +265,11 @@ def test_a_section_with_a_short_last_page_is_set_closer_only_where_that_saves_th
     from compiler.render import page_fit
 
     source, layout, made = _example_layouts("merton-2021")
-    plain = layout({}, None)
+    fitted = page_fit.fit(layout, source.etree_element)
+    plain = made[0][2]
     short = page_fit.short_tails(plain.pages)
     assert {"sec-domain-1", "sec-domain-2"} <= set(short)
     before, _ = page_fit.section_pages(plain.pages)
-    fitted = page_fit.fit(layout, plain, source.etree_element)
     after, fill = page_fit.section_pages(fitted.pages)
     assert page_fit.short_tails(fitted.pages) == []
     saved = {name: before[name] - after[name] for name in before}
@@ -289,10 +289,10 @@ def test_a_step_chosen_on_a_trial_is_kept_only_if_the_whole_report_shows_the_sav
     from compiler.render import page_fit
 
     source, layout, made = _example_layouts("western-bay-2019", trial_css="#main * { font-size: 3pt !important; }")
-    plain = layout({}, None)
+    fitted = page_fit.fit(layout, source.etree_element)
+    plain = made[0][2]
     before, _ = page_fit.section_pages(plain.pages)
     assert page_fit.first_steps(plain.pages) == {"sec-domain-3": 1, "sec-annex-1": 1, "sec-annex-3": 2}
-    fitted = page_fit.fit(layout, plain, source.etree_element)
     after, _ = page_fit.section_pages(fitted.pages)
     wholes = [steps for steps, shown, _ in made if shown is None]
     assert wholes[1] == {"sec-domain-3": 1, "sec-annex-1": 1, "sec-annex-3": 2}

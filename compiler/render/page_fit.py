@@ -109,10 +109,11 @@ def closer_css(steps: Mapping[str, int]) -> str:
 Layout = Callable[[Mapping[str, int], "set[int] | None"], Any]
 
 
-def fit(layout: Layout, document: Any, root: Any) -> Any:
-    """`document` (the report laid out as set) with its short tails taken in where a closer step
-    saves a page: trial layouts of the sections alone choose the steps, one whole layout applies them.
-    `root` is the HTML's element tree, from which `document` was laid out."""
+def fit(layout: Layout, root: Any) -> Any:
+    """The report laid out as set, with its short tails taken in where a closer step saves a page:
+    trial layouts of the sections alone choose the steps, one more whole layout applies them.
+    `root` is the element tree of the HTML that `layout` lays out."""
+    document = layout({}, None)
     trying = first_steps(document.pages)
     if not trying:
         return document

@@ -48,7 +48,7 @@ def _fitted(source, options: dict, css):
         closer = [css(string=page_fit.closer_css(steps))] if steps else []
         return _part(source, shown).render(**dict(options, stylesheets=closer))
 
-    return page_fit.fit(layout, layout({}, None), source.etree_element)
+    return page_fit.fit(layout, source.etree_element)
 
 
 def _part(source, shown):
