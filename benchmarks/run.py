@@ -463,7 +463,7 @@ def compile_modules() -> None:
     """Write the compiled form of the compiler's modules, as pip does for an installed package. A
     checkout installed in editable mode has none until Python first imports each module and writes
     it, which it never does under PYTHONDONTWRITEBYTECODE: every process would then compile the
-    compiler's source again (about 60 ms a process), which the packages it is measured against,
+    compiler's source again (about 55 ms a process), which the packages it is measured against,
     WeasyPrint included, never do."""
     import compileall
 
